@@ -1,0 +1,20 @@
+"""Local development: debug on, plain HTTP, e-mails written to var/mail."""
+
+import os
+
+os.environ.setdefault("MAILLAGE_DEBUG", "1")
+os.environ.setdefault("MAILLAGE_EMAIL_URL", "file://")
+
+from .base import *  # noqa: E402,F403
+from .base import VAR_DIR  # noqa: E402
+
+DEBUG = True
+SECURE_SSL_REDIRECT = False
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+SECURE_HSTS_SECONDS = 0
+EMAIL_FILE_PATH = str(VAR_DIR / "mail")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from .areas import AREAS, AREAS_BY_SLUG
+from .selectors import reference_counts
+
+VENDOR_MANIFEST = Path(__file__).resolve().parent / "static" / "vendor" / "VENDORED.json"
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/home.html", {"areas": AREAS, "counts": reference_counts()})
+
+
+def _area_links(slug: str) -> list[dict[str, str]]:
+    """What each area already offers; areas not built yet show what the congress asked."""
+    if slug == "annuaire":
+        return [
+            {
+                "label": _("Territoires"),
+                "url": reverse("territories:index"),
+                "summary": _("Régions, unions, départements, intercommunalités et communes."),
+            },
+            {
+                "label": _("Secteurs d'activité"),
+                "url": reverse("sectors:index"),
+                "summary": _("La nomenclature NAF rév. 2, de la section à la sous-classe."),
+            },
+            {
+                "label": _("Organisations"),
+                "url": reverse("directory:index"),
+                "summary": _("Les coopératives et organisations inscrites sur la plateforme."),
+            },
+        ]
+    return []
+
+
+def area(request: HttpRequest, slug: str) -> HttpResponse:
+    try:
+        current = AREAS_BY_SLUG[slug]
+    except KeyError as exc:
+        raise Http404 from exc
+    return render(request, "core/area.html", {"area": current, "links": _area_links(slug)})
+
+
+def notices(request: HttpRequest) -> HttpResponse:
+    vendored = json.loads(VENDOR_MANIFEST.read_text()) if VENDOR_MANIFEST.exists() else {}
+    return render(request, "core/notices.html", {"vendored": vendored})
