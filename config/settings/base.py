@@ -49,6 +49,8 @@ SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env_list("MAILLAGE_ALLOWED_HOSTS", "localhost,127.0.0.1")
 CSRF_TRUSTED_ORIGINS = env_list("MAILLAGE_CSRF_TRUSTED_ORIGINS", "")
 SITE_URL = os.environ.get("MAILLAGE_SITE_URL", "http://127.0.0.1:8000")
+# A demo install shows a banner saying its network is synthetic.
+MAILLAGE_DEMO = env_bool("MAILLAGE_DEMO", False)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -183,6 +185,9 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_HSTS_SECONDS = int(os.environ.get("MAILLAGE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("MAILLAGE_HSTS_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = env_bool("MAILLAGE_HSTS_PRELOAD", False)
+# Joining the browsers' HSTS preload list binds every subdomain of the operator's domain for
+# years: that is the operator's decision (MAILLAGE_HSTS_PRELOAD=1), not a default to impose.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

@@ -22,5 +22,5 @@ def platform(request: HttpRequest) -> dict[str, Any]:
         "platform_name": "Maillage",
         "platform_tagline": _("Le réseau des Scop, Scic et CAE"),
         "nav_areas": nav,
-        "demo_mode": getattr(settings, "MAILLAGE_DEMO", False),
+        "demo_mode": settings.MAILLAGE_DEMO,
     }
