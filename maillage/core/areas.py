@@ -15,6 +15,8 @@ class Area:
     url_name: str
     summary: Promise
     congress_asks: tuple[Promise, ...] = field(default_factory=tuple)
+    # Django apps whose pages belong to this area, so the navigation marks it as current there.
+    apps: tuple[str, ...] = ()
 
 
 AREAS: tuple[Area, ...] = (
@@ -22,6 +24,7 @@ AREAS: tuple[Area, ...] = (
         slug="annuaire",
         label=_("Annuaire et carte"),
         url_name="core:area-annuaire",
+        apps=("territories", "sectors", "directory"),
         summary=_(
             "Les coopératives, leurs offres et les entrepreneurs des CAE, par territoire "
             "et par secteur, pour se connaître et acheter entre coopératives."
@@ -36,6 +39,7 @@ AREAS: tuple[Area, ...] = (
         slug="intercooperation",
         label=_("Intercoopération"),
         url_name="core:area-intercooperation",
+        apps=("exchange", "mentoring"),
         summary=_(
             "Besoins et appels d'offres proposés aux coopératives, groupements pour les marchés "
             "publics, achats entre coopératives, parrainage des nouvelles coopératives."
@@ -50,6 +54,7 @@ AREAS: tuple[Area, ...] = (
         slug="democratie",
         label=_("Démocratie"),
         url_name="core:area-democratie",
+        apps=("democracy", "sortition"),
         summary=_(
             "Congrès et ateliers, propositions priorisées au jugement majoritaire, feuille de "
             "route suivie en public, tirage au sort équitable pour les conventions citoyennes."
@@ -63,6 +68,7 @@ AREAS: tuple[Area, ...] = (
         slug="indicateurs",
         label=_("Indicateurs"),
         url_name="core:area-indicateurs",
+        apps=("indicators",),
         summary=_(
             "La campagne annuelle et le rapport « Démocratie et travail », les indicateurs "
             "écologiques, l'emploi coopératif vers 100 000 emplois."
@@ -79,6 +85,7 @@ AREAS: tuple[Area, ...] = (
         slug="services",
         label=_("Services"),
         url_name="core:area-services",
+        apps=("training", "jobs", "funding", "resources"),
         summary=_(
             "Parcours de formation, emplois et jeunesse, financements, base documentaire et "
             "offre de services de l'union."

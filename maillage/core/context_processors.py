@@ -13,11 +13,17 @@ from .areas import AREAS
 
 
 def platform(request: HttpRequest) -> dict[str, Any]:
-    path = request.path
-    nav = []
-    for area in AREAS:
-        url = reverse(area.url_name)
-        nav.append({"label": area.label, "url": url, "current": path.startswith(url)})
+    match = request.resolver_match
+    here_name = f"{match.namespace}:{match.url_name}" if match else ""
+    here_app = match.app_name if match else ""
+    nav = [
+        {
+            "label": area.label,
+            "url": reverse(area.url_name),
+            "current": here_name == area.url_name or here_app in area.apps,
+        }
+        for area in AREAS
+    ]
     return {
         "platform_name": "Maillage",
         "platform_tagline": _("Le réseau des Scop, Scic et CAE"),

@@ -7,6 +7,7 @@ under their own nomenclature key without touching the existing rows.
 from __future__ import annotations
 
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -24,14 +25,30 @@ class SectorLevel(models.IntegerChoices):
 
 
 class Sector(models.Model):
-    """One node of the NAF hierarchy (section A … sub-class 01.11Z)."""
+    """One node of the NAF hierarchy (section A … sub-class 01.11Z).
+
+    Below the section, codes nest by prefix (43 ⊃ 43.3 ⊃ 43.32 ⊃ 43.32A), which the selectors use
+    to find ancestors and descendants in one query; ``section_code`` covers the section level,
+    whose letter is not a prefix of its divisions' codes. Rows are written by
+    ``maillage.sectors.loader.load_naf`` only, which keeps their primary keys stable across
+    reloads (organisations point at them).
+    """
 
     nomenclature = models.CharField(
-        _("nomenclature"), max_length=10, choices=Nomenclature.choices, default=Nomenclature.NAF_REV2
+        _("nomenclature"),
+        max_length=10,
+        choices=Nomenclature.choices,
+        default=Nomenclature.NAF_REV2,
     )
     code = models.CharField(_("code"), max_length=8)
     level = models.PositiveSmallIntegerField(_("niveau"), choices=SectorLevel.choices)
-    label = models.CharField(_("libellé"), max_length=255)
+    label = models.CharField(_("libellé officiel"), max_length=255)
+    display_label = models.CharField(
+        _("libellé"),
+        max_length=255,
+        help_text=_("Libellé à afficher : l'officiel, en minuscules pour les sections."),
+    )
+    # Folded by maillage.territories.text.normalise() for accent-insensitive search.
     label_search = models.CharField(max_length=255, editable=False)
     parent = models.ForeignKey(
         "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
@@ -50,4 +67,7 @@ class Sector(models.Model):
         indexes = [models.Index(fields=["nomenclature", "level"], name="sector_level_idx")]
 
     def __str__(self) -> str:
-        return f"{self.code} — {self.label}"
+        return f"{self.code} — {self.display_label}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("sectors:detail", args=[self.nomenclature, self.code])

@@ -1,8 +1,13 @@
+"""URLs of the sectors app, mounted under /secteurs/."""
+
 from django.urls import path
-from django.views.generic import TemplateView
+
+from . import views
 
 app_name = "sectors"
 
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="base.html"), name="index"),
+    path("", views.index, name="index"),
+    path("recherche/", views.search, name="search"),
+    path("<str:nomenclature>/<str:code>/", views.detail, name="detail"),
 ]

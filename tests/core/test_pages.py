@@ -58,3 +58,11 @@ def test_demo_banner_only_in_demo_mode(client, settings):
     assert "Plateforme de démonstration" not in client.get("/").content.decode()
     settings.MAILLAGE_DEMO = True
     assert "Plateforme de démonstration" in client.get("/").content.decode()
+
+
+def test_navigation_marks_the_area_of_the_current_page(client):
+    html = client.get(reverse("sectors:index")).content.decode()
+    assert f'<a href="{reverse("core:area-annuaire")}" aria-current="page">' in html
+    html = client.get(reverse("core:area-democratie")).content.decode()
+    assert f'<a href="{reverse("core:area-democratie")}" aria-current="page">' in html
+    assert f'<a href="{reverse("core:area-annuaire")}" aria-current="page">' not in html
