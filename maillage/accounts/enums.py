@@ -1,0 +1,38 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    """A person's role inside one organisation."""
+
+    MEMBER = "member", _("Membre")
+    ADMIN = "admin", _("Administrateur·ice")
+
+
+class InvitationStatus(models.TextChoices):
+    PENDING = "pending", _("En attente")
+    ACCEPTED = "accepted", _("Acceptée")
+    REVOKED = "revoked", _("Annulée")
+
+
+class JoinRequestStatus(models.TextChoices):
+    PENDING = "pending", _("En attente")
+    APPROVED = "approved", _("Acceptée")
+    DECLINED = "declined", _("Refusée")
+
+
+class AuditAction(models.TextChoices):
+    """Sensitive actions kept in the audit log."""
+
+    MEMBERSHIP_ADDED = "membership_added", _("Membre ajouté")
+    ROLE_CHANGED = "role_changed", _("Rôle modifié")
+    MEMBERSHIP_REMOVED = "membership_removed", _("Membre retiré")
+    INVITATION_CREATED = "invitation_created", _("Invitation envoyée")
+    INVITATION_ACCEPTED = "invitation_accepted", _("Invitation acceptée")
+    INVITATION_REVOKED = "invitation_revoked", _("Invitation annulée")
+    JOIN_REQUEST_APPROVED = "join_request_approved", _("Demande d'adhésion acceptée")
+    JOIN_REQUEST_DECLINED = "join_request_declined", _("Demande d'adhésion refusée")
+    DELEGATE_ASSIGNED = "delegate_assigned", _("Délégation attribuée")
+    DELEGATE_UNASSIGNED = "delegate_unassigned", _("Délégation retirée")
+    DATA_EXPORTED = "data_exported", _("Données personnelles exportées")
+    ACCOUNT_DELETED = "account_deleted", _("Compte supprimé")
