@@ -19,3 +19,10 @@ class EpciKind(models.TextChoices):
     CU = "CU", _("Communauté urbaine")
     METRO = "METRO", _("Métropole")
     MET69 = "MET69", _("Métropole de Lyon")
+
+
+class PointSource(models.TextChoices):
+    """Where a commune's point comes from."""
+
+    MAIRIE = "mairie", _("Mairie")
+    CENTROIDE = "centroide", _("Centre de la surface communale")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .enums import EpciKind, ZoneLevel
+from .enums import EpciKind, PointSource, ZoneLevel
 
 
 class Region(models.Model):
@@ -55,7 +55,10 @@ class UnionCoverage(models.Model):
     level = models.CharField(
         _("niveau"),
         max_length=12,
-        choices=[(ZoneLevel.REGION, ZoneLevel.REGION.label), (ZoneLevel.DEPARTEMENT, ZoneLevel.DEPARTEMENT.label)],
+        choices=[
+            (ZoneLevel.REGION, ZoneLevel.REGION.label),
+            (ZoneLevel.DEPARTEMENT, ZoneLevel.DEPARTEMENT.label),
+        ],
     )
     code = models.CharField(_("code"), max_length=3)
 
@@ -120,9 +123,7 @@ class Commune(models.Model):
     code = models.CharField(_("code INSEE"), max_length=5, primary_key=True)
     name = models.CharField(_("nom"), max_length=100)
     name_search = models.CharField(max_length=100, db_index=True, editable=False)
-    departement = models.ForeignKey(
-        Departement, on_delete=models.PROTECT, related_name="communes"
-    )
+    departement = models.ForeignKey(Departement, on_delete=models.PROTECT, related_name="communes")
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="communes")
     epci = models.ForeignKey(
         Epci, on_delete=models.SET_NULL, null=True, blank=True, related_name="communes"
@@ -130,6 +131,9 @@ class Commune(models.Model):
     population = models.PositiveIntegerField(_("population municipale"), default=0)
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    point_source = models.CharField(
+        _("origine du point"), max_length=10, choices=PointSource.choices, blank=True
+    )
 
     class Meta:
         verbose_name = _("commune")
@@ -161,6 +165,7 @@ class PostalCode(models.Model):
 
     code = models.CharField(_("code postal"), max_length=5, db_index=True)
     commune = models.ForeignKey(Commune, on_delete=models.CASCADE, related_name="postal_codes")
+    routing_label = models.CharField(_("libellé d'acheminement"), max_length=100, blank=True)
 
     class Meta:
         verbose_name = _("code postal")
@@ -171,3 +176,61 @@ class PostalCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.commune.name}"
+
+
+class CommuneSearchKey(models.Model):
+    """A normalised key under which a commune is found by prefix (derived at load time).
+
+    Each commune has its whole normalised name as a key, plus one key per later significant
+    word ("etienne" for Saint-Étienne), so one indexed range scan answers both kinds of prefix.
+    What the autocomplete shows (name, département, postal codes) and ranks by (population)
+    is copied here, so that a keystroke costs one or two index reads and no join.
+    """
+
+    key = models.CharField(max_length=100)
+    commune = models.ForeignKey(Commune, on_delete=models.CASCADE, related_name="search_keys")
+    population = models.PositiveIntegerField(default=0)
+    is_full_name = models.BooleanField(default=True)
+    name = models.CharField(max_length=100)
+    departement_code = models.CharField(max_length=3)
+    postal_codes = models.CharField(max_length=255, blank=True, help_text="space-separated")
+
+    class Meta:
+        verbose_name = _("clé de recherche de commune")
+        verbose_name_plural = _("clés de recherche de communes")
+        constraints = [
+            models.UniqueConstraint(fields=["key", "commune"], name="commune_search_key_unique"),
+        ]
+        indexes = [
+            # The pattern opclass lets PostgreSQL use the index for LIKE 'q%' whatever the
+            # database collation; other databases ignore opclasses (plain B-tree, range scan).
+            models.Index(
+                fields=["key"], name="commune_search_key_prefix", opclasses=["varchar_pattern_ops"]
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class CommuneSearchPrefix(models.Model):
+    """The best communes for a crowded prefix ("sa", "saint m"), precomputed at load time.
+
+    See ranking.py: only prefixes shared by many keys are stored; the others are answered by
+    a short range scan of CommuneSearchKey.
+    """
+
+    prefix = models.CharField(max_length=100)
+    rank = models.PositiveSmallIntegerField()
+    commune = models.ForeignKey(Commune, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("préfixe fréquent")
+        verbose_name_plural = _("préfixes fréquents")
+        ordering = ["prefix", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["prefix", "rank"], name="commune_search_prefix_rank"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prefix} #{self.rank}"

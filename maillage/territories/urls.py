@@ -1,10 +1,16 @@
 from django.urls import path
-from django.views.generic import TemplateView
+
+from . import views
 
 app_name = "territories"
 
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="base.html"), name="index"),
-    path("recherche/", TemplateView.as_view(template_name="base.html"), name="search"),
-    path("autocompletion/", TemplateView.as_view(template_name="base.html"), name="autocomplete"),
+    path("", views.index, name="index"),
+    path("recherche/", views.search, name="search"),
+    path("autocompletion/", views.autocomplete, name="autocomplete"),
+    path("region/<str:code>/", views.region_detail, name="region"),
+    path("union/<slug:slug>/", views.union_detail, name="union"),
+    path("departement/<str:code>/", views.departement_detail, name="departement"),
+    path("epci/<str:siren>/", views.epci_detail, name="epci"),
+    path("commune/<str:code>/", views.commune_detail, name="commune"),
 ]
