@@ -33,7 +33,7 @@ def sh(*args: str | Path, env: dict[str, str] | None = None) -> None:
 
 
 def ensure_venv(extras: str) -> None:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 — says so plainly to someone on an older Python
         sys.exit("Maillage needs Python 3.11 or newer.")
     if not PY.exists():
         step("Creating the virtual environment in .venv/")
@@ -63,7 +63,10 @@ def run(argv: list[str]) -> None:
 
 def test(argv: list[str]) -> None:
     ensure_venv("[test]")
-    step("Running the test suite" + (f" on {os.environ['DATABASE_URL']}" if "DATABASE_URL" in os.environ else " on SQLite"))
+    step(
+        "Running the test suite"
+        + (f" on {os.environ['DATABASE_URL']}" if "DATABASE_URL" in os.environ else " on SQLite")
+    )
     sh(PY, "-m", "pytest", *argv)
 
 

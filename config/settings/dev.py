@@ -5,9 +5,11 @@ import os
 os.environ.setdefault("MAILLAGE_DEBUG", "1")
 os.environ.setdefault("MAILLAGE_EMAIL_URL", "file://")
 
-from .base import *  # noqa: E402,F403
-from .base import STATIC_ROOT  # noqa: E402
-from .base import VAR_DIR  # noqa: E402
+from .base import *  # noqa: F403
+from .base import (
+    STATIC_ROOT,
+    VAR_DIR,
+)
 
 DEBUG = True
 SECURE_SSL_REDIRECT = False

@@ -7,8 +7,8 @@ os.environ.setdefault("MAILLAGE_SECRET_KEY", "test-secret-key-not-for-production
 os.environ.setdefault("MAILLAGE_VAR_DIR", tempfile.mkdtemp(prefix="maillage-test-"))
 os.environ.setdefault("DATABASE_URL", "sqlite://:memory:")
 
-from .base import *  # noqa: E402,F403
-from .base import STATIC_ROOT  # noqa: E402
+from .base import *  # noqa: F403
+from .base import STATIC_ROOT
 
 DEBUG = False
 SECURE_SSL_REDIRECT = False

@@ -30,9 +30,15 @@ AREAS: tuple[Area, ...] = (
             "et par secteur, pour se connaître et acheter entre coopératives."
         ),
         congress_asks=(
-            _("Moderniser les outils numériques (annuaire, plateformes) pour faciliter les mises en relation."),
+            _(
+                "Moderniser les outils numériques (annuaire, plateformes) pour faciliter les "
+                "mises en relation."
+            ),
             _("Améliorer la visibilité des activités des adhérents, y compris des CAE."),
-            _("Accentuer l'interconnaissance et les actions sur le territoire : cartographie, rencontres."),
+            _(
+                "Accentuer l'interconnaissance et les actions sur le territoire : cartographie, "
+                "rencontres."
+            ),
         ),
     ),
     Area(
@@ -61,7 +67,10 @@ AREAS: tuple[Area, ...] = (
         ),
         congress_asks=(
             _("La sociocratie, la coprésidence et les conventions citoyennes (tirage au sort)."),
-            _("Le développement d'espaces d'échanges entre coopératives autour des pratiques de gouvernance."),
+            _(
+                "Le développement d'espaces d'échanges entre coopératives autour des pratiques "
+                "de gouvernance."
+            ),
         ),
     ),
     Area(
@@ -78,7 +87,10 @@ AREAS: tuple[Area, ...] = (
                 "La publication annuelle d'un rapport mesurant l'impact de la démocratie sur "
                 "l'organisation du travail (QVT, arrêts, absentéisme, turn-over)."
             ),
-            _("Introduire des indicateurs écologiques dans les processus de création et dans les révisions coopératives."),
+            _(
+                "Introduire des indicateurs écologiques dans les processus de création et dans "
+                "les révisions coopératives."
+            ),
         ),
     ),
     Area(
@@ -92,7 +104,10 @@ AREAS: tuple[Area, ...] = (
         ),
         congress_asks=(
             _("Déployer un parcours de formation pluriannuel, modulaire."),
-            _("Mieux cibler et rendre visible l'offre selon l'âge, l'activité ou le type d'accompagnement."),
+            _(
+                "Mieux cibler et rendre visible l'offre selon l'âge, l'activité ou le type "
+                "d'accompagnement."
+            ),
             _("Enrichir l'offre : mutualisation des fonctions support, base documentaire."),
         ),
     ),

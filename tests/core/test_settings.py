@@ -29,7 +29,8 @@ def test_check_deploy_passes_with_production_variables(tmp_path):
         "WARNING",
         env={
             "DJANGO_SETTINGS_MODULE": "config.settings.base",
-            "MAILLAGE_SECRET_KEY": "x" * 20 + "production-secret-key-with-enough-entropy-1234567890",
+            "MAILLAGE_SECRET_KEY": "x" * 20
+            + "production-secret-key-with-enough-entropy-1234567890",
             "MAILLAGE_ALLOWED_HOSTS": "maillage.example.coop",
             "MAILLAGE_VAR_DIR": str(tmp_path),
         },
