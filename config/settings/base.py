@@ -67,6 +67,11 @@ INSTALLED_APPS = [
     "maillage.territories",
     "maillage.sectors",
     "maillage.directory",
+    "maillage.exchange",
+    "maillage.mentoring",
+    "maillage.democracy",
+    "maillage.sortition",
+    "maillage.indicators",
 ]
 
 MIDDLEWARE = [
