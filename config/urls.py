@@ -4,15 +4,16 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 from django.views.i18n import JavaScriptCatalog
 
-urlpatterns: list[URLPattern | URLResolver] = [
+# set_language lives inside the language prefix so that, posted from /en/…, it can resolve the
+# English URL in `next` and translate it back to French.
+urlpatterns: list[URLPattern | URLResolver] = i18n_patterns(
     path("i18n/", include("django.conf.urls.i18n")),
-]
-urlpatterns += i18n_patterns(
     path("", include("maillage.core.urls")),
     path("compte/", include("maillage.accounts.urls")),
     path("territoires/", include("maillage.territories.urls")),
     path("secteurs/", include("maillage.sectors.urls")),
     path("annuaire/", include("maillage.directory.urls")),
+    path("vie-democratique/", include("maillage.democracy.urls")),
     path("admin/", admin.site.urls),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     prefix_default_language=False,

@@ -38,6 +38,17 @@ def _area_links(slug: str) -> list[dict[str, str]]:
                 "summary": _("Les coopératives et organisations inscrites sur la plateforme."),
             },
         ]
+    if slug == "democratie":
+        return [
+            {
+                "label": _("Congrès et votes"),
+                "url": reverse("democracy:index"),
+                "summary": _(
+                    "Les congrès, leurs ateliers et propositions, la priorisation au jugement "
+                    "majoritaire et ses résultats."
+                ),
+            },
+        ]
     return []
 
 
