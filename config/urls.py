@@ -14,6 +14,7 @@ urlpatterns: list[URLPattern | URLResolver] = i18n_patterns(
     path("secteurs/", include("maillage.sectors.urls")),
     path("annuaire/", include("maillage.directory.urls")),
     path("vie-democratique/", include("maillage.democracy.urls")),
+    path("mesures/", include("maillage.indicators.urls")),
     path("admin/", admin.site.urls),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     prefix_default_language=False,

@@ -49,6 +49,18 @@ def _area_links(slug: str) -> list[dict[str, str]]:
                 ),
             },
         ]
+    if slug == "indicateurs":
+        return [
+            {
+                "label": _("Campagne annuelle d'indicateurs"),
+                "url": reverse("indicators:index"),
+                "summary": _(
+                    "Le questionnaire de chaque coopérative (travail, gouvernance, écologie), "
+                    "son import depuis un tableur, la validation par l'union et l'enquête "
+                    "anonyme auprès des salariés."
+                ),
+            },
+        ]
     return []
 
 
