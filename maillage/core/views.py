@@ -38,6 +38,17 @@ def _area_links(slug: str) -> list[dict[str, str]]:
                 "summary": _("Les coopératives et organisations inscrites sur la plateforme."),
             },
         ]
+    if slug == "intercooperation":
+        return [
+            {
+                "label": _("Parrainage, mentorat et ambassadeurs"),
+                "url": reverse("mentoring:index"),
+                "summary": _(
+                    "Parrainage territorial des nouvelles Scop et Scic, mentorat par des "
+                    "coopérateurs expérimentés, ambassadeurs du mouvement dans les écoles."
+                ),
+            },
+        ]
     if slug == "democratie":
         return [
             {

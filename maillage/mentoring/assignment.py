@@ -52,6 +52,7 @@ DEFAULT_K = 12
 
 KIND_SPONSOR = "sponsor"
 KIND_MENTOR = "mentor"
+KIND_AMBASSADOR = "ambassador"
 
 Zone = tuple[str, str]
 """A territory as a (level, code) pair, as everywhere on the platform: ("departement", "69")."""
@@ -198,6 +199,7 @@ class Baseline:
     assigned: int
     total_cost: float
     cost_ratio: float | None  # greedy / optimum, when both assign the same number
+    pairs: tuple[tuple[str, str], ...] = ()  # (request id, volunteer id), fixed pairs included
 
 
 @dataclass(frozen=True)
@@ -626,15 +628,17 @@ def _solve(problem: _Problem, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarra
 # --- Greedy baseline --------------------------------------------------------------------------
 
 
-def _greedy(problem: _Problem) -> tuple[int, float]:
+def _greedy(problem: _Problem) -> tuple[int, float, list[tuple[str, str]]]:
     """First come, first served: in arrival order, each request takes its cheapest eligible
-    volunteer with room left (pair cost plus the marginal cost of its next slot)."""
+    volunteer with room left (pair cost plus the marginal cost of its next slot). Returns the
+    count, the cost and the (request id, volunteer id) picks, so delegates see what differs."""
     taken = np.zeros(len(problem.volunteers), dtype=np.int64)
     order = sorted(
         range(len(problem.open_rows)),
         key=lambda r: (problem.requests[problem.open_rows[r]].arrival, r),
     )
     assigned, total = 0, 0.0
+    picks: list[tuple[str, str]] = []
     for r in order:
         lo, hi = problem.ptr[r], problem.ptr[r + 1]
         if lo == hi:
@@ -649,7 +653,10 @@ def _greedy(problem: _Problem) -> tuple[int, float]:
         taken[vols[best]] += 1
         assigned += 1
         total += float(cost[best])
-    return assigned, total
+        picks.append(
+            (problem.requests[problem.open_rows[r]].id, problem.volunteers[int(vols[best])].id)
+        )
+    return assigned, total, picks
 
 
 # --- Explanations -----------------------------------------------------------------------------
@@ -673,7 +680,9 @@ def _reason(problem: _Problem, i: int) -> tuple[str, str]:
     """Why request i has no pairing, from the most fundamental cause down."""
     req = problem.requests[i]
     kind_ok = np.array([v.kind == req.kind for v in problem.volunteers], dtype=bool)
-    label = _("parrain") if req.kind == KIND_SPONSOR else _("mentor")
+    label = {KIND_SPONSOR: _("parrain"), KIND_AMBASSADOR: _("ambassadeur")}.get(
+        req.kind, _("mentor")
+    )
     if not kind_ok.any():
         return REASON_NO_KIND, _("Aucun {kind} n'est inscrit.").format(kind=label)
     zone = np.zeros(len(problem.volunteers), dtype=bool)
@@ -800,7 +809,7 @@ def assign(
             )
         )
 
-    greedy_assigned, greedy_open_cost = _greedy(problem)
+    greedy_assigned, greedy_open_cost, greedy_picks = _greedy(problem)
     open_cost = total - sum(p.cost.total for p in pairings if p.fixed)
     fixed_cost = total - open_cost
     optimal_open = len(assigned_rows)
@@ -822,6 +831,7 @@ def assign(
             assigned=greedy_assigned + len(fixed),
             total_cost=greedy_open_cost + fixed_cost,
             cost_ratio=ratio,
+            pairs=tuple((requests[i].id, volunteers[j].id) for i, j in fixed) + tuple(greedy_picks),
         ),
         solve_seconds=time.perf_counter() - started,
         stats=stats,
