@@ -36,3 +36,5 @@ class AuditAction(models.TextChoices):
     DELEGATE_UNASSIGNED = "delegate_unassigned", _("Délégation retirée")
     DATA_EXPORTED = "data_exported", _("Données personnelles exportées")
     ACCOUNT_DELETED = "account_deleted", _("Compte supprimé")
+    PROFILE_CHANGE_ACCEPTED = "profile_change_accepted", _("Modification de fiche acceptée")
+    PROFILE_CHANGE_REVERTED = "profile_change_reverted", _("Modification de fiche annulée")

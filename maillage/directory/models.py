@@ -350,3 +350,153 @@ class OfferZone(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_level_display()} {self.code}"
+
+
+# --- Search (directory search, see search.py) ------------------------------------------------
+# Derived rows, written only by search.search_document_refresh(). The full-text index over
+# them is database-specific and lives outside the model state (migration 0003_search_index):
+# an FTS5 table kept in sync by triggers on SQLite, a generated tsvector column with a GIN
+# index on PostgreSQL.
+
+
+class SearchDocument(models.Model):
+    """What the full-text search reads for an organisation, already folded and stemmed.
+
+    `title` holds the name and acronym (weighted higher), `body` the description, the offers,
+    the public entrepreneurs' activities and the sector labels.
+    """
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, primary_key=True, related_name="search_document"
+    )
+    title = models.TextField(blank=True)
+    body = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("document de recherche")
+        verbose_name_plural = _("documents de recherche")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class SearchWord(models.Model):
+    """A folded word (not stemmed) found in search documents: the vocabulary for suggestions."""
+
+    word = models.CharField(max_length=40, primary_key=True)
+    length = models.PositiveSmallIntegerField()
+    frequency = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("mot indexé")
+        verbose_name_plural = _("mots indexés")
+        indexes = [models.Index(fields=["length", "word"], name="search_word_length_idx")]
+
+    def __str__(self) -> str:
+        return self.word
+
+
+# --- Pages: keeping profiles alive (profile changes, contact messages, reminders) -------------
+# Added by the pages work (migration 0004_pages_profile_changes). Profile edits are published at
+# once and recorded here for post-moderation by the union's delegates, who accept or revert.
+
+
+class ProfileChangeStatus(models.TextChoices):
+    PENDING = "pending", _("À relire")
+    ACCEPTED = "accepted", _("Acceptée")
+    REVERTED = "reverted", _("Annulée")
+
+
+class ProfileChangeKind(models.TextChoices):
+    PROFILE = "profile", _("Fiche de l'organisation")
+    OFFER_CREATED = "offer_created", _("Offre ajoutée")
+    OFFER_UPDATED = "offer_updated", _("Offre modifiée")
+    OFFER_DELETED = "offer_deleted", _("Offre supprimée")
+    ENTREPRENEUR = "entrepreneur", _("Fiche d'entrepreneur·e")
+
+
+class ProfileChange(models.Model):
+    """One published edit of a profile, an offer or an entrepreneur, kept for moderation.
+
+    ``before`` and ``after`` hold the changed values only (what a revert writes back); for an
+    offer they include its zones as ``[[level, code], …]``.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="profile_changes"
+    )
+    author = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("auteur"),
+    )
+    kind = models.CharField(_("nature"), max_length=16, choices=ProfileChangeKind.choices)
+    object_id = models.PositiveIntegerField(_("objet"), null=True, blank=True)
+    object_repr = models.CharField(_("objet modifié"), max_length=255, blank=True)
+    before = models.JSONField(_("avant"), default=dict, blank=True)
+    after = models.JSONField(_("après"), default=dict, blank=True)
+    status = models.CharField(
+        _("statut"),
+        max_length=10,
+        choices=ProfileChangeStatus.choices,
+        default=ProfileChangeStatus.PENDING,
+    )
+    reviewed_by = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("relu par"),
+    )
+    reviewed_at = models.DateTimeField(_("relu le"), null=True, blank=True)
+    created_at = models.DateTimeField(_("date"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("modification de fiche")
+        verbose_name_plural = _("modifications de fiches")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "created_at"], name="profile_change_queue_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.object_repr or self.organisation}"
+
+
+class ContactMessage(models.Model):
+    """A message relayed by the contact form: who and when, for rate limiting (no body kept)."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="contact_messages"
+    )
+    sender_email = models.EmailField(_("e-mail de l'expéditeur"))
+    sender_ip = models.GenericIPAddressField(_("adresse IP"), null=True, blank=True)
+    created_at = models.DateTimeField(_("envoyé le"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("message de contact")
+        verbose_name_plural = _("messages de contact")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.sender_email} → {self.organisation}"
+
+
+class ProfileReminder(models.Model):
+    """A reminder sent to an organisation's administrators that its profile is stale."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="profile_reminders"
+    )
+    sent_at = models.DateTimeField(_("envoyé le"), auto_now_add=True, db_index=True)
+    recipients = models.PositiveSmallIntegerField(_("destinataires"), default=0)
+
+    class Meta:
+        verbose_name = _("rappel de mise à jour")
+        verbose_name_plural = _("rappels de mise à jour")
+        ordering = ["-sent_at"]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} — {self.sent_at:%Y-%m-%d}"

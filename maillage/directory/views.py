@@ -1,6 +1,7 @@
-"""Directory pages (minimal for now): the list, an organisation's page, managing its members.
+"""Directory pages: the list, an organisation's page and its contact form, managing members.
 
-Thin views: permissions come from maillage.accounts.perms, writes from accounts services.
+Thin views: permissions come from maillage.accounts.perms and maillage.directory.perms,
+writes from the accounts and directory services.
 """
 
 from __future__ import annotations
@@ -23,7 +24,11 @@ from maillage.accounts.forms import DecisionForm, InvitationForm, JoinRequestFor
 from maillage.accounts.models import Invitation, JoinRequest, Membership
 from maillage.accounts.views import AuthenticatedRequest, client_ip, site_url
 
+from . import perms as directory_perms
 from . import selectors
+from . import services as directory_services
+from .enums import Family
+from .forms import ContactForm
 from .models import Organisation
 
 PAGE_SIZE = 20
@@ -35,28 +40,88 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
-    organisation = selectors.organisation_get(slug)
+    """The organisation page: identity, offers, establishments, entrepreneurs, contact."""
+    organisation = selectors.organisation_page(slug)
+    return _organisation_page(request, organisation)
+
+
+def _organisation_page(
+    request: HttpRequest,
+    organisation: Organisation,
+    contact_form: ContactForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     user = request.user
     can_view_members = perms.can_view_organisation_members(user, organisation)
-    return render(
+    can_edit = directory_perms.can_edit_organisation(user, organisation)
+    context: dict[str, Any] = {
+        "organisation": organisation,
+        "legal_category": selectors.legal_category_label(organisation.legal_category),
+        "headcount": selectors.headcount_text(organisation),
+        "offers": selectors.organisation_offers(organisation),
+        "establishments": selectors.organisation_establishments(organisation),
+        "entrepreneurs": (
+            selectors.organisation_entrepreneurs(organisation, user)
+            if organisation.family == Family.CAE
+            else []
+        ),
+        "can_edit": can_edit,
+        # Only editors can see it; asked only of them (each predicate costs a query).
+        "completeness": (
+            selectors.organisation_completeness(organisation)
+            if can_edit and directory_perms.can_see_completeness(user, organisation)
+            else None
+        ),
+        "can_contact": directory_perms.can_contact_organisation(user, organisation),
+        "contact_form": contact_form
+        or ContactForm(
+            initial={"name": user.get_full_name(), "email": user.email}
+            if user.is_authenticated
+            else None
+        ),
+        "can_view_members": can_view_members,
+        "members": (
+            account_selectors.organisation_members(organisation) if can_view_members else []
+        ),
+        "can_manage": perms.can_manage_organisation(user, organisation),
+        "can_request_to_join": perms.can_request_to_join(user, organisation),
+        "pending_request": (
+            account_selectors.pending_join_request(user, organisation)
+            if user.is_authenticated
+            else None
+        ),
+        "join_form": JoinRequestForm(),
+    }
+    return render(request, "directory/organisation/page.html", context, status=status)
+
+
+@require_POST
+def contact(request: HttpRequest, slug: str) -> HttpResponse:
+    """Relay a message to the organisation (its address stays hidden)."""
+    organisation = selectors.organisation_page(slug)
+    if not directory_perms.can_contact_organisation(request.user, organisation):
+        raise PermissionDenied
+    form = ContactForm(request.POST)
+    if not form.is_valid():
+        return _organisation_page(request, organisation, contact_form=form, status=400)
+    try:
+        directory_services.contact_message_send(
+            organisation=organisation,
+            sender_name=form.cleaned_data["name"],
+            sender_email=form.cleaned_data["email"],
+            message=form.cleaned_data["message"],
+            ip=client_ip(request),
+            site_url=site_url(request),
+        )
+    except services.RuleError as exc:
+        form.add_error(None, exc.message)
+        return _organisation_page(request, organisation, contact_form=form, status=429)
+    messages.success(
         request,
-        "directory/detail.html",
-        {
-            "organisation": organisation,
-            "can_view_members": can_view_members,
-            "members": (
-                account_selectors.organisation_members(organisation) if can_view_members else []
-            ),
-            "can_manage": perms.can_manage_organisation(user, organisation),
-            "can_request_to_join": perms.can_request_to_join(user, organisation),
-            "pending_request": (
-                account_selectors.pending_join_request(user, organisation)
-                if user.is_authenticated
-                else None
-            ),
-            "join_form": JoinRequestForm(),
-        },
+        _("Votre message est transmis à %(organisation)s. La réponse arrivera à votre adresse.")
+        % {"organisation": organisation.name},
     )
+    return redirect("directory:detail", slug=organisation.slug)
 
 
 @login_required

@@ -1,87 +1,31 @@
-"""Create a small synthetic demo network and one demo account per role.
+"""Create the synthetic demo network and one demo account per role.
 
-Idempotent: organisations are keyed by slug and accounts by e-mail, so rerunning updates
-instead of duplicating. Refuses to run without DEBUG unless --force, so that a production
-database never receives demo accounts by accident.
+The network comes from maillage.directory.demo (real proportions of the movement, sized by
+--size: one union, the national ESS, or a number of establishments). Rerunning replaces the
+synthetic network (never any other row) and updates the accounts, keyed by e-mail. Refuses to
+run without DEBUG unless --force, so that a production database never receives demo accounts by
+accident.
 """
 
 from __future__ import annotations
 
-import random
+import argparse
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.db.models import Sum
-from django.utils.text import slugify
 
 from maillage.accounts import services
 from maillage.accounts.enums import Role
 from maillage.accounts.models import Membership, User
+from maillage.directory.demo import SIZES, DemoNetworkError, demo_network_create
 from maillage.directory.enums import Family
 from maillage.directory.models import Organisation
 from maillage.territories.models import Commune, Union
 
 DEFAULT_PASSWORD = "demo-maillage-2025"  # noqa: S105 — public demo password, by design
-DEMO_SIZE = 40
-# Shares of the movement's families (Scop 64 %, Scic 33 %, CAE 4 %), by largest remainder.
-FAMILY_SHARES = [(Family.SCOP, 0.64), (Family.SCIC, 0.33), (Family.CAE, 0.04)]
-
-# Invented places, so that no demo name can be mistaken for a real cooperative.
-PLACES = [
-    "Chênebrune",
-    "Vallon-sur-Brume",
-    "Roche-Aiguë",
-    "Font-Merle",
-    "Prébeau",
-    "Serre-Claire",
-    "Montjoli-des-Landes",
-    "Bois-Ardent",
-    "Val-Tiède",
-    "Pierrefine",
-    "Combe-Verte",
-    "Lune-sur-Ardre",
-    "Belcastel-le-Neuf",
-    "Haut-Vernay",
-    "Mirebrise",
-    "Sainte-Ouvrière",
-    "Clairfontaine-du-Lac",
-    "Coudray-les-Bruyères",
-    "Roussillac",
-    "Bruneval-Haut",
-]
-SCOP_TRADES = [
-    "Menuiserie coopérative de {place}",
-    "Les Ateliers de {place}",
-    "Imprimerie de {place}",
-    "Bâtisseurs associés de {place}",
-    "Bureau d'études Méridienne {place}",
-    "Transports coopératifs de {place}",
-    "La Fabrique à vélos de {place}",
-    "Boulangerie Le Fournil de {place}",
-    "Charpentes et Ossatures de {place}",
-    "Traduction & Rédaction {place}",
-    "Électricité Solidaire de {place}",
-    "Paysages et Jardins de {place}",
-    "Atelier numérique de {place}",
-]
-SCIC_TRADES = [
-    "Scic Énergies citoyennes de {place}",
-    "Scic Cantine des collines de {place}",
-    "Scic Mobilités partagées {place}",
-    "Scic Terres nourricières de {place}",
-    "Scic Habitat et Territoire {place}",
-    "Scic Tiers-lieu La Grange de {place}",
-    "Scic Recyclerie de {place}",
-]
-CAE_TRADES = ["CAE Entreprendre ensemble {place}", "CAE Les Indépendants de {place}"]
-TRADES: dict[str, list[str]] = {
-    Family.SCOP: SCOP_TRADES,
-    Family.SCIC: SCIC_TRADES,
-    Family.CAE: CAE_TRADES,
-}
-
 DEMO_DOMAIN = "demo.maillage.coop"
 ACCOUNTS = [
     ("membre", "Membre de démonstration", "member"),
@@ -91,33 +35,19 @@ ACCOUNTS = [
 ]
 
 
-def family_counts(total: int) -> list[tuple[str, int]]:
-    """Split `total` among families in the movement's proportions (largest remainder)."""
-    raw = [
-        (family, share * total / sum(s for _, s in FAMILY_SHARES))
-        for family, share in FAMILY_SHARES
-    ]
-    counts = {family: int(value) for family, value in raw}
-    leftovers = sorted(raw, key=lambda item: item[1] - int(item[1]), reverse=True)
-    for family, _value in leftovers[: total - sum(counts.values())]:
-        counts[family] += 1
-    return [(family, counts[family]) for family, _share in FAMILY_SHARES]
-
-
-def demo_names(total: int) -> list[tuple[str, str]]:
-    """(family, name) pairs, always the same for the same total."""
-    names: list[tuple[str, str]] = []
-    index = 0
-    for family, count in family_counts(total):
-        trades = TRADES[family]
-        for n in range(count):
-            place = PLACES[index % len(PLACES)]
-            name = trades[n % len(trades)].format(place=place)
-            if any(name == existing for _, existing in names):
-                name = f"{name} {index + 1}"
-            names.append((family, name))
-            index += 1
-    return names
+def parse_size(value: str) -> int:
+    """`union`, `national` or a number of establishments."""
+    if value in SIZES:
+        return SIZES[value]
+    try:
+        number = int(value.replace("_", "").replace(" ", ""))
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(
+            f"« {value} » : attendu union, national ou un nombre d'établissements."
+        ) from exc
+    if number < 1:
+        raise argparse.ArgumentTypeError("Il faut au moins un établissement.")
+    return number
 
 
 class Command(BaseCommand):
@@ -133,11 +63,15 @@ class Command(BaseCommand):
             help=f"Mot de passe commun des comptes de démonstration (défaut : {DEFAULT_PASSWORD}).",
         )
         parser.add_argument(
-            "--organisations",
-            type=int,
-            default=DEMO_SIZE,
-            help=f"Nombre d'organisations fictives (défaut : {DEMO_SIZE}).",
+            "--size",
+            default="union",
+            help=(
+                "Taille du réseau : union (≈ 600 organisations dans une union, défaut), "
+                f"national ({SIZES['national']} établissements, toute l'ESS) ou un nombre "
+                "d'établissements."
+            ),
         )
+        parser.add_argument("--seed", type=int, default=0, help="Graine du tirage (défaut : 0).")
         parser.add_argument(
             "--force",
             action="store_true",
@@ -156,41 +90,40 @@ class Command(BaseCommand):
                 "communes de référence. Lancez d'abord `manage.py load_reference_data`, puis "
                 "relancez seed_demo."
             )
-        total = max(1, options["organisations"])
-        union, communes, weights = self._places()
+        try:
+            establishments = parse_size(str(options["size"]))
+        except argparse.ArgumentTypeError as exc:
+            raise CommandError(str(exc)) from exc
+        union = self._union()
+        in_union = options["size"] == "union" and union is not None
         if union is not None:
-            self.stdout.write(f"Union de démonstration : {union.name} ({len(communes)} communes).")
+            self.stdout.write(f"Union de démonstration : {union.name}.")
         else:
-            self.stdout.write(
-                f"Aucune union ne couvre les communes chargées : {len(communes)} communes "
-                "utilisées, sans union."
+            self.stdout.write("Aucune union ne couvre les communes chargées : réseau sans union.")
+        try:
+            stats = demo_network_create(
+                establishments=establishments,
+                seed=options["seed"],
+                union=union.pk if in_union and union is not None else None,
+                progress=self._progress,
             )
-        rng = random.Random(2025)  # noqa: S311 — placement of fictional data, not security
-        chosen = rng.choices(communes, weights=weights, k=total)
-        organisations = []
-        for i, ((family, name), commune_code) in enumerate(
-            zip(demo_names(total), chosen, strict=True), start=1
-        ):
-            organisation, created = Organisation.objects.update_or_create(
-                slug=f"demo-{slugify(name)}"[:80],
-                defaults={
-                    "name": name,
-                    "family": family,
-                    "commune_id": commune_code,
-                    "is_synthetic": True,
-                    "is_union_member": True,
-                    "description": "Organisation fictive du réseau de démonstration de Maillage.",
-                },
-            )
-            organisations.append(organisation)
-            self.stdout.write(
-                f"  [{i:>2}/{total}] {'créée' if created else 'à jour'} : {name}", ending="\n"
-            )
-        accounts = self._accounts(options["password"], organisations[0], union)
-        self._print_table(accounts, options["password"], organisations[0])
+        except DemoNetworkError as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(
+            f"{stats.organisations} organisations, {stats.establishments} établissements, "
+            f"{stats.offers} offres, {stats.entrepreneurs} entrepreneur·es "
+            f"({stats.seconds} s, index de recherche {stats.search_seconds} s)."
+        )
+        organisation = self._accounts_organisation(union)
+        accounts = self._accounts(options["password"], organisation, union)
+        self._print_table(accounts, options["password"], organisation)
 
-    def _places(self) -> tuple[Union | None, list[str], list[int]]:
-        """The union holding the most loaded population, and its communes with weights."""
+    def _progress(self, message: str) -> None:
+        self.stderr.write(message)
+        self.stderr.flush()
+
+    def _union(self) -> Union | None:
+        """The union holding the most loaded population: where the delegate account works."""
         union_id = (
             Commune.objects.exclude(departement__union=None)
             .values("departement__union")
@@ -199,16 +132,22 @@ class Command(BaseCommand):
             .values_list("departement__union", flat=True)
             .first()
         )
-        communes = Commune.objects.order_by("code")
-        union = None
-        if union_id is not None:
-            union = Union.objects.get(pk=union_id)
-            communes = communes.filter(departement__union=union)
-        rows = list(communes.values_list("code", "population"))
-        codes = [code for code, _ in rows]
-        # A commune without a population figure still gets a small chance.
-        weights = [max(population, 1) for _, population in rows]
-        return union, codes, weights
+        return Union.objects.get(pk=union_id) if union_id is not None else None
+
+    def _accounts_organisation(self, union: Union | None) -> Organisation:
+        """The demo Scop whose admin and member the demo accounts are: the first one of the
+        delegate's union that has offers (always the same for the same seed)."""
+        candidates = Organisation.objects.filter(
+            is_synthetic=True, family=Family.SCOP, offers__isnull=False
+        ).order_by("pk")
+        if union is not None:
+            in_union = candidates.filter(commune__departement__union=union).first()
+            if in_union is not None:
+                return in_union
+        organisation = candidates.first() or Organisation.objects.filter(is_synthetic=True).first()
+        if organisation is None:
+            raise CommandError("Le réseau de démonstration est vide.")
+        return organisation
 
     @transaction.atomic
     def _accounts(

@@ -1,0 +1,236 @@
+"""The loop every import shares: read rows, validate, write in batches, report, resume.
+
+A *pass* reads one file. Rows are gathered into chunks of ``batch_size`` lines; each chunk
+is validated and written in its own transaction, then the position is saved in the
+checkpoint, so an interrupted import loses at most the chunk in progress and a rerun resumes
+after the last committed one. In strict mode the caller wraps every pass in one transaction
+and no checkpoint is kept: any bad line refuses the whole import and nothing is written.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from operator import itemgetter
+from pathlib import Path
+from typing import IO, Any
+
+from django.db import DatabaseError, transaction
+
+from .reading import CsvRows, Header, XlsxRows
+from .report import Checkpoint, ErrorReport, Progress
+
+# Called inside each batch's transaction, after its writes, with the batch number: tests use
+# it to simulate a crash; raising rolls the batch back.
+BatchHook = Callable[[int], None]
+
+
+class ImportRefused(Exception):
+    """Strict mode found bad lines: the import was refused and nothing was written."""
+
+    def __init__(self, errors: int, report: Path) -> None:
+        super().__init__(
+            f"Import refusé (--strict) : {errors} ligne(s) en erreur, rien n'a été écrit. "
+            f"Détail : {report}"
+        )
+        self.errors = errors
+        self.report = report
+
+
+@dataclass
+class PassStats:
+    """What one pass did: lines read, lines kept (in scope), rows written, bad lines."""
+
+    rows: int = 0
+    kept: int = 0
+    written: int = 0
+    errors: int = 0
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Chunk:
+    """Rows of one batch: their line numbers and the values the pass extracted."""
+
+    lines: list[int] = field(default_factory=list)
+    rows: list[tuple[str, ...]] = field(default_factory=list)
+
+
+class Pass:
+    """One file's import. Subclasses say which columns they need and how a chunk is written."""
+
+    name = "fichier"
+    wanted: dict[str, tuple[str, ...]] = {}
+    required: tuple[str | tuple[str, ...], ...] = ()
+
+    def __init__(self, reader: CsvRows | XlsxRows, report: ErrorReport) -> None:
+        self.reader = reader
+        self.report = report
+        self.file = reader.path.name
+        self.header = Header.find(reader.header, self.wanted, self.required, self.file)
+        self.width = len(reader.header)
+        # Missing optional columns read the empty string appended at the end of each row.
+        self.keys = list(self.wanted)
+        self.positions = [self.header.index.get(key, self.width) for key in self.keys]
+        self.needs_padding = any(p == self.width for p in self.positions)
+        self.stats = PassStats()
+        self.touched: set[int] = set()
+
+    def column(self, key: str) -> str:
+        """The column's name as the file spells it (for error reports)."""
+        position = self.header.index.get(key)
+        return self.header.names[position] if position is not None else self.wanted[key][0]
+
+    def error(self, line: int, key: str, value: str, message: str) -> None:
+        self.stats.errors += 1
+        self.report.add(self.file, line, self.column(key) if key else "", value, message)
+
+    def keep(self, row: list[str]) -> bool:
+        """Cheap early filter on the raw row (before any validation)."""
+        return True
+
+    def prepare(self, chunk: Chunk) -> list[tuple[int, Any]]:
+        """Validate the chunk's rows (reporting bad ones); return ``(line, payload)`` to save."""
+        raise NotImplementedError
+
+    def save(self, items: list[tuple[int, Any]]) -> None:
+        """Write prepared rows (inside the caller's transaction) and count them as written."""
+        raise NotImplementedError
+
+
+def after_import(*, refresh_search: bool = True) -> None:
+    """Let the rest of the directory follow a bulk write, through the hooks that exist.
+
+    Once per import, at the end (the search engineer's guidance): the full rebuild of the
+    search documents, ``maillage.directory.search.search_document_refresh()``, and the drop of
+    the map's cached point indexes, ``maillage.directory.map_index.map_points_changed()``.
+    Each is looked up at run time and skipped when absent.
+    """
+    hooks = [("maillage.directory.map_index", "map_points_changed")]
+    if refresh_search:
+        hooks.insert(0, ("maillage.directory.search", "search_document_refresh"))
+    for module_name, function_name in hooks:
+        try:
+            found = importlib.util.find_spec(module_name) is not None
+        except ModuleNotFoundError:
+            found = False
+        if not found:
+            continue
+        function = getattr(importlib.import_module(module_name), function_name, None)
+        if function is not None:
+            function()
+
+
+PROGRESS_EVERY = 4096
+
+
+def run_pass(
+    step: Pass,
+    *,
+    batch_size: int,
+    strict: bool,
+    progress_stream: IO[str] | None,
+    checkpoint: Checkpoint | None,
+    resume_line: int = 0,
+    on_batch: BatchHook | None = None,
+    batch_counter: list[int] | None = None,
+) -> PassStats:
+    """Read the whole file through ``step``; see the module docstring for transactions."""
+    reader = step.reader
+    stats = step.stats
+    if resume_line:
+        reader.skip_to(resume_line)
+    progress = (
+        Progress(f"{step.name:>15}", reader.size, stream=progress_stream)
+        if progress_stream is not None
+        else None
+    )
+    if progress is not None:
+        progress.start_rows = stats.rows
+    counter = batch_counter if batch_counter is not None else [0]
+    width = step.width
+    padding = step.needs_padding
+    keep = step.keep
+    positions = step.positions
+    bad_lines = reader.bad_lines if isinstance(reader, CsvRows) else {}
+    extract: Callable[[list[str]], Any]
+    if len(positions) > 1:
+        extract = itemgetter(*positions)
+    else:
+        only = positions[0]
+
+        def extract(row: list[str]) -> tuple[str, ...]:
+            return (row[only],)
+
+    def flush(chunk: Chunk, last_line: int) -> None:
+        counter[0] += 1
+        number = counter[0]
+        if strict:
+            _write_chunk(step, chunk, number, on_batch, isolate=False)
+            return
+        with transaction.atomic():
+            _write_chunk(step, chunk, number, on_batch, isolate=True)
+        step.report.flush()
+        if checkpoint is not None:
+            checkpoint.save(**{step.name: {"line": last_line, "stats": stats.as_dict()}})
+
+    chunk = Chunk()
+    line = resume_line
+    for line, row in reader:
+        stats.rows += 1
+        if progress is not None and not stats.rows % PROGRESS_EVERY:
+            progress.update(rows=stats.rows, kept=stats.kept, position=reader.offset)
+        if len(row) != width:
+            if not row:  # a blank line, or one that did not decode
+                if line in bad_lines:
+                    step.error(line, "", "", bad_lines.pop(line))
+                else:
+                    stats.rows -= 1
+                continue
+            step.error(
+                line,
+                "",
+                f"{len(row)} colonnes",
+                f"{len(row)} colonnes au lieu de {width} (séparateur ou guillemet mal placé ?)",
+            )
+            continue
+        if not keep(row):
+            continue
+        if padding:
+            row.append("")
+        chunk.lines.append(line)
+        chunk.rows.append(extract(row))
+        if len(chunk.rows) >= batch_size:
+            flush(chunk, line)
+            chunk = Chunk()
+    flush(chunk, line)
+    if progress is not None:
+        progress.rows, progress.kept = stats.rows, stats.kept
+        stats.seconds = progress.finish(reader.offset)
+    return stats
+
+
+def _write_chunk(
+    step: Pass, chunk: Chunk, number: int, on_batch: BatchHook | None, *, isolate: bool
+) -> None:
+    """Write a chunk; when the database rejects it, retry line by line to name the culprits."""
+    items = step.prepare(chunk)
+    try:
+        with transaction.atomic():
+            step.save(items)
+    except DatabaseError:
+        if not isolate or len(items) <= 1:
+            raise
+        for line, payload in items:
+            try:
+                with transaction.atomic():
+                    step.save([(line, payload)])
+            except DatabaseError as exc:
+                step.error(line, "", "", f"refusée par la base de données : {exc}".strip())
+    if on_batch is not None:
+        on_batch(number)
