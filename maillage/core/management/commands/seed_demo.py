@@ -116,7 +116,19 @@ class Command(BaseCommand):
         )
         organisation = self._accounts_organisation(union)
         accounts = self._accounts(options["password"], organisation, union)
+        self._other_areas(union)
         self._print_table(accounts, options["password"], organisation)
+
+    def _other_areas(self, union: Union | None) -> None:
+        """The demo congress (real documents of November 2025) and demo mentoring."""
+        from maillage.democracy.services import demo_congress_create
+        from maillage.mentoring.services import demo_mentoring_create
+
+        event = demo_congress_create(union=union)
+        self.stdout.write(f"Congrès de démonstration : {event}.")
+        if union is not None:
+            counts = demo_mentoring_create(union=union)
+            self.stdout.write(f"Parrainage de démonstration : {counts}.")
 
     def _progress(self, message: str) -> None:
         self.stderr.write(message)
