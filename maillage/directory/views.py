@@ -75,9 +75,11 @@ def _organisation_page(
         "can_contact": directory_perms.can_contact_organisation(user, organisation),
         "contact_form": contact_form
         or ContactForm(
+            # Own ids: the join form on the same page also has a "message" field.
+            auto_id="contact_%s",
             initial={"name": user.get_full_name(), "email": user.email}
             if user.is_authenticated
-            else None
+            else None,
         ),
         "can_view_members": can_view_members,
         "members": (
@@ -101,7 +103,7 @@ def contact(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = selectors.organisation_page(slug)
     if not directory_perms.can_contact_organisation(request.user, organisation):
         raise PermissionDenied
-    form = ContactForm(request.POST)
+    form = ContactForm(request.POST, auto_id="contact_%s")
     if not form.is_valid():
         return _organisation_page(request, organisation, contact_form=form, status=400)
     try:
