@@ -16,6 +16,7 @@ urlpatterns: list[URLPattern | URLResolver] = i18n_patterns(
     path("vie-democratique/", include("maillage.democracy.urls")),
     path("mesures/", include("maillage.indicators.urls")),
     path("parrainage/", include("maillage.mentoring.urls")),
+    path("intercooperation/besoins/", include("maillage.exchange.urls")),
     path("admin/", admin.site.urls),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     prefix_default_language=False,

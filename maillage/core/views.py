@@ -41,6 +41,22 @@ def _area_links(slug: str) -> list[dict[str, str]]:
     if slug == "intercooperation":
         return [
             {
+                "label": _("Besoins et appels d'offres"),
+                "url": reverse("exchange:create"),
+                "summary": _(
+                    "Déposer un besoin ou un marché en lots : l'union le valide et le propose "
+                    "aux coopératives qui peuvent y répondre."
+                ),
+            },
+            {
+                "label": _("Besoins reçus et alertes"),
+                "url": reverse("exchange:received"),
+                "summary": _(
+                    "Les besoins proposés à votre coopérative et vos alertes par secteur et "
+                    "territoire."
+                ),
+            },
+            {
                 "label": _("Parrainage, mentorat et ambassadeurs"),
                 "url": reverse("mentoring:index"),
                 "summary": _(

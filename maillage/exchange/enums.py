@@ -1,0 +1,83 @@
+"""Choices of the intercooperation app: needs, their buyers and states, answers, alerts."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class BuyerKind(models.TextChoices):
+    """Who posts a need: an organisation of the directory, a public buyer or another company."""
+
+    ORGANISATION = "organisation", _("Une organisation de l'annuaire dont je suis membre")
+    PUBLIC = "public", _("Un acheteur public (collectivité, établissement public)")
+    COMPANY = "company", _("Une autre entreprise")
+
+
+class NeedStatus(models.TextChoices):
+    """Life of a need: draft → submitted → validated → sent → closed, or rejected."""
+
+    DRAFT = "draft", _("Brouillon")
+    SUBMITTED = "submitted", _("Soumis à validation")
+    VALIDATED = "validated", _("Validé")
+    SENT = "sent", _("Envoyé aux coopératives")
+    CLOSED = "closed", _("Clos")
+    REJECTED = "rejected", _("Refusé")
+
+
+class BudgetBand(models.TextChoices):
+    """Budget bands, cut at the thresholds buyers know (code de la commande publique, 2026)."""
+
+    UNKNOWN = "", _("Non précisé")
+    UNDER_40K = "lt40k", _("Moins de 40 000 € HT")
+    UNDER_90K = "lt90k", _("De 40 000 à 90 000 € HT")
+    UNDER_221K = "lt221k", _("De 90 000 à 221 000 € HT")
+    UNDER_1M = "lt1m", _("De 221 000 € à 1 M€ HT")
+    OVER_1M = "gt1m", _("Plus de 1 M€ HT")
+
+
+class PlaceLevel(models.TextChoices):
+    """Levels at which a place of execution is given."""
+
+    COMMUNE = "commune", _("Commune")
+    EPCI = "epci", _("Intercommunalité")
+    DEPARTEMENT = "departement", _("Département")
+    REGION = "region", _("Région")
+
+
+class SupplierSource(models.TextChoices):
+    MATCHING = "matching", _("Proposée par le rapprochement")
+    DELEGATE = "delegate", _("Ajoutée par la déléguée ou le délégué")
+
+
+class Answer(models.TextChoices):
+    """A supplier's decision on a need (one per personal link)."""
+
+    PENDING = "", _("Pas encore de réponse")
+    INTERESTED = "interested", _("Intéressée")
+    DECLINED = "declined", _("Pas intéressée")
+
+
+class DeclineReason(models.TextChoices):
+    CAPACITY = "capacity", _("Pas disponible sur la période")
+    SCOPE = "scope", _("Hors de notre activité")
+    ZONE = "zone", _("Trop loin, hors de notre zone")
+    SIZE = "size", _("Marché trop gros ou trop petit pour nous")
+    OTHER = "other", _("Autre raison")
+
+
+class AlertFrequency(models.TextChoices):
+    IMMEDIATE = "immediate", _("Dès qu'un besoin est envoyé")
+    WEEKLY = "weekly", _("Un récapitulatif chaque semaine")
+
+
+class ExchangeAuditAction(models.TextChoices):
+    """Audit-log actions of this app (values stored in accounts.AuditEvent.action)."""
+
+    NEED_CREATED = "need_created", _("Besoin créé")
+    NEED_SUBMITTED = "need_submitted", _("Besoin soumis")
+    NEED_VALIDATED = "need_validated", _("Besoin validé")
+    NEED_REJECTED = "need_rejected", _("Besoin refusé")
+    NEED_SENT = "need_sent", _("Besoin envoyé")
+    NEED_CLOSED = "need_closed", _("Besoin clos")
+    NEED_SECTORS_CORRECTED = "need_sectors_corrected", _("Secteurs d'un besoin corrigés")
+    SUPPLIER_ADDED = "need_supplier_added", _("Fournisseur ajouté à un besoin")
+    SUPPLIER_REMOVED = "need_supplier_removed", _("Fournisseur retiré d'un besoin")
