@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .emails import send_templated_email
+from maillage.core.emails import send_templated_email
+
 from .enums import AuditAction, InvitationStatus, JoinRequestStatus, Role
 from .models import (
     INVITATION_VALIDITY,
@@ -427,7 +428,7 @@ def invitation_create(
     invitee = User.objects.filter(email__iexact=email).first()
     send_templated_email(
         to=email,
-        template="invitation",
+        template="accounts/email/invitation",
         language=invitee.preferred_language if invitee else None,
         context={
             "organisation": organisation,
@@ -536,7 +537,7 @@ def join_request_create(
     for admin in admins:
         send_templated_email(
             to=admin.email,
-            template="join_request",
+            template="accounts/email/join_request",
             language=admin.preferred_language,
             context={
                 "organisation": organisation,
@@ -590,7 +591,7 @@ def join_request_decide(
     )
     send_templated_email(
         to=requester.email,
-        template="join_decision",
+        template="accounts/email/join_decision",
         language=requester.preferred_language,
         context={
             "organisation": organisation,

@@ -30,12 +30,12 @@ from django.utils.translation import gettext as _
 
 from maillage.accounts.models import Membership, hash_token
 from maillage.accounts.services import RuleError, audit_record
+from maillage.core.emails import send_templated_email
 from maillage.directory.models import Entrepreneur, Organisation
 from maillage.sectors.models import Sector
 from maillage.territories.models import Departement
 
 from . import matching, selectors
-from .emails import send_exchange_email
 from .enums import (
     AlertFrequency,
     Answer,
@@ -489,9 +489,9 @@ def need_reject(*, need: Need, actor: User, reason: str, site_url: str | None = 
     need.save(update_fields=["rejection_reason"])
     _transition(need, NeedStatus.REJECTED, actor=actor, details={"reason": reason})
     if need.author and need.author.email:
-        send_exchange_email(
+        send_templated_email(
             to=need.author.email,
-            template="need_rejected",
+            template="exchange/email/need_rejected",
             language=need.author.preferred_language,
             context={"need": need, "reason": reason, "link": _need_link(need, site_url)},
         )
@@ -643,9 +643,9 @@ def _send_invitation(solicitation: Solicitation, *, reminder: int, site_url: str
     link = _site_url(site_url) + reverse(
         "exchange:answer", args=[answer_token(solicitation.token_nonce)]
     )
-    send_exchange_email(
+    send_templated_email(
         to=solicitation.email,
-        template="invitation",
+        template="exchange/email/invitation",
         context={
             "need": need,
             "solicitation": solicitation,
@@ -809,9 +809,9 @@ def solicitation_answer(
     solicitation.save(update_fields=["answer", "decline_reason", "answer_comment", "answered_at"])
     need = solicitation.need
     if need.author and need.author.email:
-        send_exchange_email(
+        send_templated_email(
             to=need.author.email,
-            template="answer_received",
+            template="exchange/email/answer_received",
             language=need.author.preferred_language,
             context={
                 "need": need,
@@ -857,9 +857,9 @@ def solicitation_ask(
     solicitation.save(update_fields=["question", "question_at"])
     need = solicitation.need
     if need.author and need.author.email:
-        send_exchange_email(
+        send_templated_email(
             to=need.author.email,
-            template="question_received",
+            template="exchange/email/question_received",
             language=need.author.preferred_language,
             reply_to=solicitation.email,
             context={
@@ -953,9 +953,9 @@ def alerts_notify_immediate(*, need: Need, site_url: str | None = None) -> int:
         _, created = AlertDelivery.objects.get_or_create(alert=alert, need=need)
         if not created:
             continue
-        send_exchange_email(
+        send_templated_email(
             to=alert.user.email,
-            template="alert",
+            template="exchange/email/alert",
             language=alert.user.preferred_language,
             context={"alert": alert, "needs": [need], "site_url": _site_url(site_url)},
         )
@@ -1003,9 +1003,9 @@ def exchange_digest(
             AlertDelivery.objects.bulk_create(
                 [AlertDelivery(alert=alert, need=n, digest_week=week) for n in wanted]
             )
-            send_exchange_email(
+            send_templated_email(
                 to=alert.user.email,
-                template="digest",
+                template="exchange/email/digest",
                 language=alert.user.preferred_language,
                 context={
                     "alert": alert,

@@ -16,15 +16,14 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from maillage.accounts.enums import Role
 from maillage.accounts.models import Membership
+from maillage.core.emails import send_templated_email
 from maillage.directory.models import Organisation
 from maillage.territories.models import Union
 
@@ -430,13 +429,8 @@ def _send(person: Any, template: str, context: dict[str, Any]) -> None:
     form: IndicatorForm = context["form"]
     with translation.override(language):
         ctx = {**context, "person": person, "url": _form_url(form, language)}
-        subject = render_to_string(f"indicators/email/{template}_subject.txt", ctx)
-        body = render_to_string(f"indicators/email/{template}.txt", ctx)
-    send_mail(
-        subject=" ".join(subject.split()),
-        message=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=[person.email],
+    send_templated_email(
+        to=person.email, template=f"indicators/email/{template}", context=ctx, language=language
     )
 
 

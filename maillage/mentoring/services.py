@@ -15,18 +15,17 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from maillage.accounts.enums import Role
 from maillage.accounts.models import Membership, User
+from maillage.core.emails import send_templated_email
 from maillage.directory.models import Organisation
 from maillage.territories.models import Commune, Union
 
@@ -86,18 +85,12 @@ def _union_of(commune: Commune | None) -> Union | None:
 
 
 def _send(*, to: Sequence[str], template: str, context: dict[str, Any]) -> None:
-    """Render mentoring/email/<template>_subject.txt and <template>.txt, in French by default."""
-    recipients = [address for address in to if address]
-    if not recipients:
-        return
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string(f"mentoring/email/{template}_subject.txt", context)
-        body = render_to_string(f"mentoring/email/{template}.txt", context)
-    send_mail(
-        subject=" ".join(subject.split()),
-        message=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=recipients,
+    """Mentoring e-mails go out in French, the language of the union's volunteers."""
+    send_templated_email(
+        to=to,
+        template=f"mentoring/email/{template}",
+        context=context,
+        language=settings.LANGUAGE_CODE,
     )
 
 
