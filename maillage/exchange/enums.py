@@ -67,17 +67,3 @@ class DeclineReason(models.TextChoices):
 class AlertFrequency(models.TextChoices):
     IMMEDIATE = "immediate", _("Dès qu'un besoin est envoyé")
     WEEKLY = "weekly", _("Un récapitulatif chaque semaine")
-
-
-class ExchangeAuditAction(models.TextChoices):
-    """Audit-log actions of this app (values stored in accounts.AuditEvent.action)."""
-
-    NEED_CREATED = "need_created", _("Besoin créé")
-    NEED_SUBMITTED = "need_submitted", _("Besoin soumis")
-    NEED_VALIDATED = "need_validated", _("Besoin validé")
-    NEED_REJECTED = "need_rejected", _("Besoin refusé")
-    NEED_SENT = "need_sent", _("Besoin envoyé")
-    NEED_CLOSED = "need_closed", _("Besoin clos")
-    NEED_SECTORS_CORRECTED = "need_sectors_corrected", _("Secteurs d'un besoin corrigés")
-    SUPPLIER_ADDED = "need_supplier_added", _("Fournisseur ajouté à un besoin")
-    SUPPLIER_REMOVED = "need_supplier_removed", _("Fournisseur retiré d'un besoin")

@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
+from maillage.accounts.enums import AuditAction
 from maillage.accounts.models import Membership, hash_token
 from maillage.accounts.services import RuleError, audit_record
 from maillage.core.emails import send_templated_email
@@ -41,7 +42,6 @@ from .enums import (
     Answer,
     BuyerKind,
     DeclineReason,
-    ExchangeAuditAction,
     NeedStatus,
     PlaceLevel,
     SupplierSource,
@@ -63,11 +63,11 @@ TRANSITIONS: dict[str, set[str]] = {
 }
 
 _TRANSITION_AUDIT = {
-    NeedStatus.SUBMITTED: ExchangeAuditAction.NEED_SUBMITTED,
-    NeedStatus.VALIDATED: ExchangeAuditAction.NEED_VALIDATED,
-    NeedStatus.REJECTED: ExchangeAuditAction.NEED_REJECTED,
-    NeedStatus.SENT: ExchangeAuditAction.NEED_SENT,
-    NeedStatus.CLOSED: ExchangeAuditAction.NEED_CLOSED,
+    NeedStatus.SUBMITTED: AuditAction.NEED_SUBMITTED,
+    NeedStatus.VALIDATED: AuditAction.NEED_VALIDATED,
+    NeedStatus.REJECTED: AuditAction.NEED_REJECTED,
+    NeedStatus.SENT: AuditAction.NEED_SENT,
+    NeedStatus.CLOSED: AuditAction.NEED_CLOSED,
 }
 
 LINK_VALIDITY = dt.timedelta(days=30)
@@ -92,7 +92,7 @@ def _site_url(site_url: str | None) -> str:
 
 def _audit(
     need: Need,
-    action: ExchangeAuditAction,
+    action: AuditAction,
     actor: User | None,
     details: dict[str, Any] | None = None,
 ) -> None:
@@ -265,7 +265,7 @@ def need_create(
         wanted_interested=wanted_interested or int(_setting("EXCHANGE_ENOUGH_INTERESTED", 5)),
     )
     need.sectors.set(sectors)
-    _audit(need, ExchangeAuditAction.NEED_CREATED, author, {"buyer_kind": buyer_kind})
+    _audit(need, AuditAction.NEED_CREATED, author, {"buyer_kind": buyer_kind})
     return need
 
 
@@ -382,7 +382,7 @@ def need_validate(*, need: Need, actor: User, sectors: Sequence[Sector] | None =
             need.sectors.set(sectors)
             _audit(
                 need,
-                ExchangeAuditAction.NEED_SECTORS_CORRECTED,
+                AuditAction.NEED_SECTORS_CORRECTED,
                 actor,
                 {"before": before, "after": after},
             )
@@ -539,7 +539,7 @@ def need_supplier_add(
         )
     _audit(
         need,
-        ExchangeAuditAction.SUPPLIER_ADDED,
+        AuditAction.NEED_SUPPLIER_ADDED,
         actor,
         {
             "organisation": organisation.pk,
@@ -564,7 +564,7 @@ def need_supplier_remove(*, solicitation: Solicitation, actor: User) -> Solicita
     solicitation.save(update_fields=["excluded"])
     _audit(
         need,
-        ExchangeAuditAction.SUPPLIER_REMOVED,
+        AuditAction.NEED_SUPPLIER_REMOVED,
         actor,
         {
             "organisation": solicitation.organisation_id,
