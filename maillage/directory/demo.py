@@ -592,15 +592,11 @@ def _purge(model: type[models.Model], queryset: models.QuerySet[Any]) -> None:
 
 
 def _search_refresh(progress: Progress) -> None:
-    """Rebuild the search documents when the search module offers it (full rebuild: it also
-    recounts the vocabulary, which the deleted network leaves stale)."""
-    try:
-        from maillage.directory import search
-    except ImportError:
-        return
-    refresh = getattr(search, "search_document_refresh", None)
-    if refresh is not None:
-        refresh(progress=progress)
+    """Rebuild the search documents (full rebuild: it also recounts the vocabulary, which the
+    deleted network leaves stale)."""
+    from maillage.directory.search import search_document_refresh
+
+    search_document_refresh(progress=progress)
 
 
 class _Table:
@@ -731,6 +727,10 @@ def demo_network_create(
         for sql in connection.ops.sequence_reset_sql(no_style(), tables_models):
             cursor.execute(sql)
     stats.seconds = round(time.perf_counter() - started, 2)
+    # The map's cached point indexes describe the network that was just replaced.
+    from maillage.directory.map_index import map_points_changed
+
+    map_points_changed()
     if search_refresh:
         say("Index de recherche…")
         _search_refresh(say)

@@ -71,14 +71,10 @@ AUDIT_CHANGE_REVERTED = AuditAction.PROFILE_CHANGE_REVERTED
 
 
 def _search_refresh(organisation_ids: list[int]) -> None:
-    """Refresh the search documents when the search module offers it."""
-    try:
-        from maillage.directory import search
-    except ImportError:  # pragma: no cover — the search module is optional
-        return
-    refresh = getattr(search, "search_document_refresh", None)
-    if refresh is not None:
-        refresh(organisation_ids=organisation_ids)
+    """Keep the search documents of these organisations in step with their profile."""
+    from maillage.directory.search import search_document_refresh
+
+    search_document_refresh(organisation_ids=organisation_ids)
 
 
 def _to_json(value: Any) -> Any:

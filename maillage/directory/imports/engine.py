@@ -9,8 +9,6 @@ and no checkpoint is kept: any bad line refuses the whole import and nothing is 
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from operator import itemgetter
@@ -104,26 +102,17 @@ class Pass:
 
 
 def after_import(*, refresh_search: bool = True) -> None:
-    """Let the rest of the directory follow a bulk write, through the hooks that exist.
+    """Let the rest of the directory follow a bulk write, once per import, at the end.
 
-    Once per import, at the end (the search engineer's guidance): the full rebuild of the
-    search documents, ``maillage.directory.search.search_document_refresh()``, and the drop of
-    the map's cached point indexes, ``maillage.directory.map_index.map_points_changed()``.
-    Each is looked up at run time and skipped when absent.
+    A full rebuild of the search documents (cheaper than per-batch refreshes at this scale) and
+    the drop of the map's cached point indexes.
     """
-    hooks = [("maillage.directory.map_index", "map_points_changed")]
+    from maillage.directory.map_index import map_points_changed
+    from maillage.directory.search import search_document_refresh
+
     if refresh_search:
-        hooks.insert(0, ("maillage.directory.search", "search_document_refresh"))
-    for module_name, function_name in hooks:
-        try:
-            found = importlib.util.find_spec(module_name) is not None
-        except ModuleNotFoundError:
-            found = False
-        if not found:
-            continue
-        function = getattr(importlib.import_module(module_name), function_name, None)
-        if function is not None:
-            function()
+        search_document_refresh()
+    map_points_changed()
 
 
 PROGRESS_EVERY = 4096
