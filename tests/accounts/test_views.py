@@ -352,3 +352,13 @@ def test_profile_query_count_does_not_grow(client_as, world, django_assert_max_n
         services.join_request_create(user=world["member"], organisation=OrganisationFactory())
     with django_assert_max_num_queries(10):
         assert client.get(reverse("accounts:profile")).status_code == 200
+
+
+def test_login_takes_the_person_to_their_preferred_language(client):
+    from tests.accounts.factories import PASSWORD
+    from tests.accounts.factories import UserFactory as _UserFactory
+
+    person = _UserFactory(preferred_language="en")
+    response = client.post("/compte/connexion/", {"username": person.email, "password": PASSWORD})
+    assert response.status_code == 302
+    assert response["Location"] == "/en/compte/profil/"
