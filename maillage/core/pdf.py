@@ -3,8 +3,8 @@
 Templates live in ``maillage/<app>/typst/<name>.typ`` and are named ``"<app>/<name>.typ"``.
 The data reach the template as ``json(bytes(sys.inputs.data))``; assets (SVG charts, images)
 are written beside the template so that ``image("chart-1.svg")`` finds them. Every template can
-``#import "maillage.typ": *`` then ``#show: house.with(title: ...)`` for the house style (A4, fonts embedded in typst, page numbers,
-the synthetic-data marker when the platform runs its demo network).
+``#import "maillage.typ": *`` then ``#show: house.with(title: ...)`` for the house style (A4,
+fonts embedded in typst, page numbers, the synthetic-data marker when the demo network runs).
 
 typst is compiled in-process by the ``typst`` package (Apache-2.0); no system binary is needed.
 """

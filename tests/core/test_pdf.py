@@ -1,41 +1,43 @@
-"""The shared typst renderer: data in, a real PDF out, rendered back to pictures."""
+"""The shared typst renderer: data in, a real PDF out, read back as text and as pictures."""
 
 from __future__ import annotations
-
-import shutil
-import subprocess
 
 import pytest
 
 from maillage.core.pdf import PdfError, render_pdf, template_path
+from tests.pdfcheck import ink_ratio, pdf_pages, pdf_text
+
+SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20">'
+    '<rect width="40" height="20" fill="#8a1538"/></svg>'
+)
 
 
 def test_renders_a_real_pdf_with_data_and_an_svg_asset(tmp_path):
-    svg = (
-        '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20">'
-        '<rect width="40" height="20" fill="#8a1538"/></svg>'
-    )
     pdf = render_pdf(
         "core/sample.typ",
         {"title": "Rapport été 2026 — Zoé", "rows": [["Scop", 12], ["Scic", 3]]},
-        assets={"chart.svg": svg},
+        assets={"chart.svg": SVG},
     )
     assert pdf.startswith(b"%PDF-")
-    assert b"%%EOF" in pdf[-64:]
-    if shutil.which("pdftotext"):
-        path = tmp_path / "sample.pdf"
-        path.write_bytes(pdf)
-        text = subprocess.run(
-            ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
-        ).stdout
-        assert "Rapport été 2026 — Zoé" in text
-        assert "Scic" in text
+    text = pdf_text(pdf, tmp_path)
+    assert "Rapport été 2026 — Zoé" in text
+    assert "Scic" in text
+    pages = pdf_pages(pdf, tmp_path)
+    assert len(pages) == 1
+    assert pages[0].width < pages[0].height  # A4 portrait
+    assert 0.005 < ink_ratio(pages[0]) < 0.5
+    # the chart's accent colour is on the page
+    assert any(
+        abs(r - 0x8A) < 12 and abs(g - 0x15) < 12 and abs(b - 0x38) < 12
+        for r, g, b in pages[0].getdata()
+    )
 
 
 def test_unknown_template_and_bad_asset_names_are_refused():
     with pytest.raises(PdfError, match="no typst template"):
         render_pdf("core/absent.typ", {})
-    with pytest.raises(PdfError, match="<app>/<file>.typ"):
+    with pytest.raises(PdfError, match=r"<app>/<file>\.typ"):
         template_path("../etc/passwd")
     with pytest.raises(PdfError, match="plain file name"):
         render_pdf("core/sample.typ", {"title": "x", "rows": []}, assets={"../x.svg": "<svg/>"})
