@@ -47,3 +47,15 @@ class AuditAction(models.TextChoices):
     NEED_SECTORS_CORRECTED = "need_sectors_corrected", _("Secteurs d'un besoin corrigés")
     NEED_SUPPLIER_ADDED = "need_supplier_added", _("Fournisseur ajouté à un besoin")
     NEED_SUPPLIER_REMOVED = "need_supplier_removed", _("Fournisseur retiré d'un besoin")
+    MENTORING_RUN_ACCEPTED = "mentoring_run_accepted", _("Proposition de parrainages acceptée")
+    MENTORING_PAIR_OVERRIDDEN = (
+        "mentoring_pair_overridden",
+        _("Paire de parrainage imposée ou écartée"),
+    )
+    AMBASSADOR_EVENT_VALIDATED = "ambassador_event_validated", _("Demande d'ambassadeur validée")
+    AMBASSADOR_EVENT_REJECTED = "ambassador_event_rejected", _("Demande d'ambassadeur refusée")
+    SPONSORSHIP_ENDED = "sponsorship_ended", _("Parrainage terminé")
+    CONSORTIUM_CREATED = "consortium_created", _("Groupement ouvert")
+    CONSORTIUM_FORMED = "consortium_formed", _("Groupement constitué")
+    CONSORTIUM_STATUS_CHANGED = "consortium_status_changed", _("État d'un groupement modifié")
+    CONSORTIUM_DISSOLVED = "consortium_dissolved", _("Groupement dissous")

@@ -89,4 +89,8 @@ def audit_events(union_scope: set[str] | None) -> QuerySet[AuditEvent]:
     events = AuditEvent.objects.select_related("actor", "organisation")
     if union_scope is None:
         return events
-    return events.filter(Q(organisation__commune__departement__union_id__in=union_scope))
+    # Events about a union's own business (a need, an assignment run) name it in their details.
+    return events.filter(
+        Q(organisation__commune__departement__union_id__in=union_scope)
+        | Q(details__union__in=sorted(union_scope))
+    )

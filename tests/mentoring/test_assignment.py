@@ -21,11 +21,10 @@ from maillage.mentoring.assignment import (
     Request,
     Volunteer,
     Weights,
-    _chord_km,
-    _unit,
     assign,
     reoptimise,
 )
+from maillage.mentoring.assignment.problem import _chord_km, _unit
 from maillage.territories.geo import haversine_km
 
 FR = ("france", "FR")
