@@ -14,6 +14,7 @@ urlpatterns: list[URLPattern | URLResolver] = i18n_patterns(
     path("secteurs/", include("maillage.sectors.urls")),
     path("annuaire/", include("maillage.directory.urls")),
     path("vie-democratique/", include("maillage.democracy.urls")),
+    path("mesures/ecologie/", include("maillage.ecology.urls")),
     path("mesures/", include("maillage.indicators.urls")),
     path("parrainage/", include("maillage.mentoring.urls")),
     path("intercooperation/besoins/", include("maillage.exchange.urls")),

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "maillage.democracy",
     "maillage.sortition",
     "maillage.indicators",
+    "maillage.ecology",
 ]
 
 MIDDLEWARE = [

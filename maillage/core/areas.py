@@ -77,7 +77,7 @@ AREAS: tuple[Area, ...] = (
         slug="indicateurs",
         label=_("Indicateurs"),
         url_name="core:area-indicateurs",
-        apps=("indicators",),
+        apps=("indicators", "ecology"),
         summary=_(
             "La campagne annuelle et le rapport « Démocratie et travail », les indicateurs "
             "écologiques, l'emploi coopératif vers 100 000 emplois."

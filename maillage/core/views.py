@@ -87,6 +87,15 @@ def _area_links(slug: str) -> list[dict[str, str]]:
                     "anonyme auprès des salariés."
                 ),
             },
+            {
+                "label": _("Indicateurs écologiques"),
+                "url": reverse("ecology:index"),
+                "summary": _(
+                    "Une grille versionnée avec un plancher par thème, à la création et à chaque "
+                    "révision coopérative, justificatifs joints ; le simulateur de prêt "
+                    "éco-conditionnel."
+                ),
+            },
         ]
     return []
 
