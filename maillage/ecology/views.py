@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -21,7 +21,7 @@ from .enums import Context
 from .forms import AssessmentCreateForm, DecisionForm, LoanForm
 from .grid import GridError, grid_current, grid_load, grid_versions
 from .loan import LoanInput, LoanInputError, simulate
-from .models import Assessment
+from .models import Answer, Assessment
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -181,6 +181,24 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "is_review": assessment.context == Context.REVIEW,
         },
         status=400 if errors else 200,
+    )
+
+
+@login_required
+def assessment_evidence(request: HttpRequest, pk: int, criterion: str) -> FileResponse:
+    """Evidence is private: served only to those who may see the assessment, never from a
+    public media URL."""
+    answer = get_object_or_404(
+        Answer.objects.select_related("assessment"), assessment_id=pk, criterion=criterion
+    )
+    if not perms.can_view(request.user, answer.assessment):
+        raise PermissionDenied
+    if not answer.evidence:
+        raise Http404
+    return FileResponse(
+        answer.evidence.open("rb"),
+        as_attachment=True,
+        filename=(answer.evidence.name or "").rsplit("/", 1)[-1],
     )
 
 

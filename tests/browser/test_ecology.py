@@ -60,9 +60,9 @@ def test_founders_assess_their_project_and_the_delegate_validates(page, people, 
     assert page.get_by_text("Évaluation enregistrée.").is_visible()
     # the sobriety plan and the AG objectives ask for evidence: not yet counted
     assert page.get_by_text("planchers non atteints").is_visible()
-    assert page.get_by_role("link", name="vivant_gouvernance.pdf").first.is_visible() or (
-        page.get_by_text("Justificatif :").first.is_visible()
-    )
+    with page.expect_download() as download:
+        page.get_by_role("link", name="justificatif-vivant_gouvernance").click()
+    assert download.value.suggested_filename == "vivant_gouvernance.pdf"
     for code in ("plan_sobriete", "objectifs_ag"):
         page.locator(f"#{code}-evidence").set_input_files(str(statutes))
     page.get_by_role("button", name="Enregistrer et soumettre à l'union").click()

@@ -140,6 +140,24 @@ def test_pages_check_permissions_and_keep_typed_values(world, client):
     assert assessment.delegate_comment == "Joignez la facture d'eau."
 
 
+def test_evidence_is_served_only_to_those_who_may_see_it(world, client):
+    org, admin, delegate = world
+    assessment = review(org, admin)
+    services.answers_save(
+        assessment=assessment,
+        inputs={"vivant_gouvernance": services.AnswerInput(done=True, evidence=pdf("statuts.pdf"))},
+    )
+    url = reverse("ecology:assessment-evidence", args=[assessment.pk, "vivant_gouvernance"])
+    client.force_login(UserFactory())
+    assert client.get(url).status_code == 403
+    for person in (admin, delegate):
+        client.force_login(person)
+        response = client.get(url)
+        assert response.status_code == 200
+        assert b"".join(response.streaming_content) == b"%PDF-1.4 test"
+    assert client.get(url.replace("vivant_gouvernance", "eau_mesuree")).status_code == 404
+
+
 def test_create_page_offers_only_administered_cooperatives(world, client):
     org, admin, _delegate = world
     cooperative("69123", name="Autre coopérative")
