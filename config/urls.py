@@ -13,6 +13,7 @@ urlpatterns: list[URLPattern | URLResolver] = i18n_patterns(
     path("territoires/", include("maillage.territories.urls")),
     path("secteurs/", include("maillage.sectors.urls")),
     path("annuaire/", include("maillage.directory.urls")),
+    path("vie-democratique/tirage-au-sort/", include("maillage.sortition.urls")),
     path("vie-democratique/", include("maillage.democracy.urls")),
     path("mesures/ecologie/", include("maillage.ecology.urls")),
     path("mesures/", include("maillage.indicators.urls")),

@@ -75,6 +75,14 @@ def _area_links(slug: str) -> list[dict[str, str]]:
                     "majoritaire et ses résultats."
                 ),
             },
+            {
+                "label": _("Conventions citoyennes tirées au sort"),
+                "url": reverse("sortition:index"),
+                "summary": _(
+                    "Se porter volontaire, des quotas représentatifs, des chances aussi égales "
+                    "que possible et un tirage public que chacun peut vérifier."
+                ),
+            },
         ]
     if slug == "indicateurs":
         return [

@@ -123,9 +123,11 @@ class Command(BaseCommand):
         """The demo congress (real documents of November 2025) and demo mentoring."""
         from maillage.democracy.services import demo_congress_create
         from maillage.mentoring.services import demo_mentoring_create
+        from maillage.sortition.demo import demo_convention_create
 
         event = demo_congress_create(union=union)
         self.stdout.write(f"Congrès de démonstration : {event}.")
+        self.stdout.write(f"Tirage au sort de démonstration : {demo_convention_create()}.")
         if union is not None:
             counts = demo_mentoring_create(union=union)
             self.stdout.write(f"Parrainage de démonstration : {counts}.")
