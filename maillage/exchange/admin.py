@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from .models import Alert, Need, Solicitation
+from .models import Alert, Consortium, ConsortiumMember, Need, Solicitation
 
 
 @admin.register(Need)
@@ -26,3 +26,22 @@ class SolicitationAdmin(admin.ModelAdmin):
 class AlertAdmin(admin.ModelAdmin):
     list_display = ("organisation", "user", "zone_label", "frequency", "is_active")
     raw_id_fields = ("organisation", "user")
+
+
+class ConsortiumMemberInline(admin.TabularInline):
+    model = ConsortiumMember
+    extra = 0
+    raw_id_fields = ("organisation", "accepted_by")
+    filter_horizontal = ("lots",)
+
+
+@admin.register(Consortium)
+class ConsortiumAdmin(admin.ModelAdmin):
+    """Read-mostly: the workspace's pages enforce the rules; the legal delegate is named by
+    giving a union delegate the « advise_consortium » permission (or a group holding it)."""
+
+    list_display = ("name", "need", "status", "form", "created_at")
+    list_filter = ("status", "form")
+    search_fields = ("name", "need__title")
+    raw_id_fields = ("need", "created_by")
+    inlines = [ConsortiumMemberInline]

@@ -67,3 +67,26 @@ class DeclineReason(models.TextChoices):
 class AlertFrequency(models.TextChoices):
     IMMEDIATE = "immediate", _("Dès qu'un besoin est envoyé")
     WEEKLY = "weekly", _("Un récapitulatif chaque semaine")
+
+
+class ConsortiumForm(models.TextChoices):
+    """Liability of a group of economic operators (code de la commande publique, R2142-19 s.)."""
+
+    CONJOINT = "conjoint", _("Groupement conjoint")
+    SOLIDAIRE = "solidaire", _("Groupement solidaire")
+
+
+class ConsortiumStatus(models.TextChoices):
+    """Life of a consortium: forming → formed → submitted → won or lost; dissolved at any time."""
+
+    FORMING = "forming", _("En constitution")
+    FORMED = "formed", _("Constitué")
+    SUBMITTED = "submitted", _("Candidature déposée")
+    WON = "won", _("Marché obtenu")
+    LOST = "lost", _("Marché non obtenu")
+    DISSOLVED = "dissolved", _("Dissous")
+
+
+class MemberRole(models.TextChoices):
+    MANDATAIRE = "mandataire", _("Mandataire")
+    COTRAITANT = "cotraitant", _("Cotraitant")

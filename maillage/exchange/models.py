@@ -334,3 +334,26 @@ class DigestRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.alert} {self.week}"
+
+
+# The consortium workspace lives in its own module to keep this one short.
+from .consortium_models import (  # noqa: E402
+    ChecklistItem,
+    Consortium,
+    ConsortiumComment,
+    ConsortiumMember,
+)
+
+__all__ = [
+    "Alert",
+    "AlertDelivery",
+    "ChecklistItem",
+    "Consortium",
+    "ConsortiumComment",
+    "ConsortiumMember",
+    "DigestRun",
+    "Lot",
+    "Need",
+    "NeedMatch",
+    "Solicitation",
+]

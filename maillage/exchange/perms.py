@@ -7,8 +7,8 @@ from typing import Any
 from maillage.accounts import perms as account_perms
 from maillage.accounts.models import Membership
 
-from .enums import NeedStatus
-from .models import Alert, Need, Solicitation
+from .enums import Answer, ConsortiumStatus, NeedStatus
+from .models import Alert, Consortium, ConsortiumMember, Need, Solicitation
 
 
 def _active(user: Any) -> bool:
@@ -85,3 +85,70 @@ def can_delete_alert(user: Any, alert: Alert) -> bool:
     return _active(user) and (
         alert.user_id == user.pk or account_perms.is_organisation_admin(user, alert.organisation)
     )
+
+
+# --- Consortium workspace ----------------------------------------------------------------------
+
+
+def _consortium_org_ids(consortium: Consortium, *, accepted_only: bool = False) -> set[int]:
+    return {
+        member.organisation_id
+        for member in consortium.members.all()
+        if member.accepted or not accepted_only
+    }
+
+
+def is_consortium_member(user: Any, consortium: Consortium, *, accepted_only: bool = False) -> bool:
+    """A person of one of the group's organisations (invited or, if asked, accepted)."""
+    if not _active(user):
+        return False
+    return Membership.objects.filter(
+        user=user, organisation_id__in=_consortium_org_ids(consortium, accepted_only=accepted_only)
+    ).exists()
+
+
+def can_start_consortium(user: Any, need: Need) -> bool:
+    """Open a workspace for a tender: its buyer, its moderators, or a person of a cooperative
+    that said it was interested."""
+    if not _active(user) or not need.is_tender:
+        return False
+    if can_view_need(user, need):
+        return True
+    return Membership.objects.filter(
+        user=user,
+        organisation__exchange_solicitations__need=need,
+        organisation__exchange_solicitations__answer=Answer.INTERESTED,
+    ).exists()
+
+
+def can_view_consortium(user: Any, consortium: Consortium) -> bool:
+    """The group's members, the person who opened it, and the union's delegates of the need's
+    territory (its legal delegate among them) or the platform team. Nobody else: the group's
+    shares and comments are its own business."""
+    if not _active(user):
+        return False
+    if consortium.created_by_id == user.pk:
+        return True
+    return can_moderate_need(user, consortium.need) or is_consortium_member(user, consortium)
+
+
+def can_edit_consortium(user: Any, consortium: Consortium) -> bool:
+    """Invite, assign lots and shares, choose the mandataire and the liability, form, record the
+    outcome: the person who opened it, the need's moderators and the people of the members that
+    accepted (an invited cooperative first accepts, or stays a reader)."""
+    if not _active(user) or consortium.status == ConsortiumStatus.DISSOLVED:
+        return False
+    return (
+        consortium.created_by_id == user.pk
+        or can_moderate_need(user, consortium.need)
+        or is_consortium_member(user, consortium, accepted_only=True)
+    )
+
+
+def can_accept_membership(user: Any, member: ConsortiumMember) -> bool:
+    """Accept for an organisation: one of its people."""
+    return _active(user) and account_perms.is_member(user, member.organisation)
+
+
+def can_comment_consortium(user: Any, consortium: Consortium) -> bool:
+    return can_view_consortium(user, consortium)

@@ -624,9 +624,9 @@ def alerts_of_user(user: Any) -> QuerySet[Alert]:
 
 
 def need_consortium_input(need: Need) -> tuple[list[Any], list[Any]]:
-    """Hook for consortium formation (later session): the tender's lots and, per supplier, its
-    stored match score for each lot and its distance, as ``consortium.Lot`` and
-    ``consortium.Candidate`` ready for ``propose_consortia``."""
+    """The tender's lots and, per supplier, its stored match score for each lot and its
+    distance, as ``consortium.Lot`` and ``consortium.Candidate`` ready for
+    ``propose_consortia`` (see ``consortium_selectors.need_proposals``)."""
     from .consortium import Candidate as ConsortiumCandidate
     from .consortium import Lot as ConsortiumLot
 

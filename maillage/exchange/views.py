@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from maillage.accounts.models import User
 from maillage.accounts.services import RuleError
 
-from . import perms, selectors, services
+from . import consortium_views, perms, selectors, services
 from .enums import Answer, NeedStatus
 from .forms import (
     AlertForm,
@@ -174,6 +174,8 @@ def _detail_context(request: HttpRequest, need: Need, **extra: Any) -> dict[str,
         context["interested"] = sum(
             1 for s in context["shortlist"] if s.answer == Answer.INTERESTED
         )
+        if need.is_tender:
+            context.update(consortium_views.need_context(user, need))
     context.update(extra)
     return context
 

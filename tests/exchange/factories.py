@@ -264,3 +264,75 @@ def sent_need(p: dict[str, Any], **kwargs: Any):
     services.need_send(need=created, actor=p["delegate"])
     created.refresh_from_db()
     return created
+
+
+# --- Consortium workspace ------------------------------------------------------------------------
+
+
+def luhn_complete(prefix: str) -> str:
+    """``prefix`` plus the one digit that makes it pass the Luhn check (SIREN, SIRET)."""
+    from maillage.directory.validators import luhn_valid
+
+    return next(prefix + d for d in "0123456789" if luhn_valid(prefix + d))
+
+
+TENDER_LOTS = (("Menuiseries", "43.32A"), ("Peinture", "43.34Z"), ("Électricité", "43.21A"))
+
+
+def consortium_world(p: dict[str, Any]) -> dict[str, Any]:
+    """A sent three-lot tender of the city, three cooperatives (one per trade, with SIREN, SIRET
+    and address) that answered « interested », each with an administrator on the platform."""
+    trades = [
+        ("Menuiserie du Gier", "43.32A", "42218", "12 rue des Artisans"),
+        ("Couleurs Loire", "43.34Z", "42095", "3 place du Marché"),
+        ("Élec Coop", "43.21A", "42218", "40 cours Fauriel"),
+    ]
+    coops: list[Organisation] = []
+    admins: list[Any] = []
+    for i, (name, code, commune, address) in enumerate(trades, start=1):
+        organisation = supplier(
+            name=name,
+            code=code,
+            commune=commune,
+            offer=f"{name} — travaux",
+            zone_mode=ZoneMode.ZONES,
+            zones=[("departement", "42")],
+        )
+        organisation.siren = luhn_complete(f"8123450{i}")
+        organisation.legal_category = "5458"
+        organisation.save(update_fields=["siren", "legal_category"])
+        head = organisation.establishments.get()
+        head.siret = luhn_complete(organisation.siren + "0001")
+        head.address = address
+        head.postal_code = "42000"
+        head.save(update_fields=["siret", "address", "postal_code"])
+        coops.append(organisation)
+        admins.append(MembershipFactory(organisation=organisation, role=Role.ADMIN).user)
+    created = need(
+        author=p["agent"],
+        title="Rénovation de l'école Jules-Ferry",
+        description="Fenêtres bois, peinture des classes, électricité.",
+        codes=("43",),
+        place=("departement", "42"),
+        is_tender=True,
+    )
+    for title, code in TENDER_LOTS:
+        services.lot_add(
+            need=created,
+            actor=p["agent"],
+            title=title,
+            description="",
+            sectors=[sector(code)],
+            place_level="",
+            place_code="",
+        )
+    services.need_submit(need=created, actor=p["agent"])
+    services.need_validate(need=created, actor=p["delegate"])
+    services.need_send(need=created, actor=p["delegate"])
+    created.refresh_from_db()
+    for organisation in coops:
+        solicitation = created.solicitations.get(organisation=organisation)
+        services.solicitation_answer(
+            solicitation=solicitation, answer="interested", reason="", comment=""
+        )
+    return {"need": created, "coops": coops, "admins": admins}
