@@ -19,6 +19,8 @@ urlpatterns: list[URLPattern | URLResolver] = i18n_patterns(
     path("mesures/", include("maillage.indicators.urls")),
     path("parrainage/", include("maillage.mentoring.urls")),
     path("intercooperation/besoins/", include("maillage.exchange.urls")),
+    path("intercooperation/achats/", include("maillage.purchases.urls")),
+    path("intercooperation/marches-publics/", include("maillage.public_procurement.urls")),
     path("admin/", admin.site.urls),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     prefix_default_language=False,

@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "maillage.sortition",
     "maillage.indicators",
     "maillage.ecology",
+    "maillage.purchases",
+    "maillage.public_procurement",
 ]
 
 MIDDLEWARE = [

@@ -45,7 +45,7 @@ AREAS: tuple[Area, ...] = (
         slug="intercooperation",
         label=_("Intercoopération"),
         url_name="core:area-intercooperation",
-        apps=("exchange", "mentoring"),
+        apps=("exchange", "mentoring", "purchases", "public_procurement"),
         summary=_(
             "Besoins et appels d'offres proposés aux coopératives, groupements pour les marchés "
             "publics, achats entre coopératives, parrainage des nouvelles coopératives."

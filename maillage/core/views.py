@@ -57,6 +57,23 @@ def _area_links(slug: str) -> list[dict[str, str]]:
                 ),
             },
             {
+                "label": _("Achats entre coopératives"),
+                "url": reverse("purchases:dashboard"),
+                "summary": _(
+                    "Enregistrer ou importer les achats de votre coopérative, sa part d'achats "
+                    "dans le réseau, les achats entre coopératives par année, territoire et "
+                    "secteur."
+                ),
+            },
+            {
+                "label": _("Marchés publics"),
+                "url": reverse("public_procurement:index"),
+                "summary": _(
+                    "Les marchés publics remportés par les coopératives (données essentielles "
+                    "de la commande publique), par territoire et par secteur."
+                ),
+            },
+            {
                 "label": _("Parrainage, mentorat et ambassadeurs"),
                 "url": reverse("mentoring:index"),
                 "summary": _(

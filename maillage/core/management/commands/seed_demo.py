@@ -23,6 +23,7 @@ from maillage.accounts.models import Membership, User
 from maillage.directory.demo import SIZES, DemoNetworkError, demo_network_create
 from maillage.directory.enums import Family
 from maillage.directory.models import Organisation
+from maillage.purchases.demo import demo_purchases_create
 from maillage.territories.models import Commune, Union
 
 DEFAULT_PASSWORD = "demo-maillage-2025"  # noqa: S105 — public demo password, by design
@@ -117,6 +118,7 @@ class Command(BaseCommand):
         organisation = self._accounts_organisation(union)
         accounts = self._accounts(options["password"], organisation, union)
         self._other_areas(union)
+        self.stdout.write(demo_purchases_create(organisation=organisation))
         self._print_table(accounts, options["password"], organisation)
 
     def _other_areas(self, union: Union | None) -> None:
