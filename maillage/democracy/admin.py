@@ -5,7 +5,21 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from .models import Comment, Event, Proposal, RoadmapAction, RoadmapUpdate, Vote, Workshop
+from .models import (
+    Body,
+    BodyMember,
+    Comment,
+    CongressLetter,
+    ConsentDecision,
+    DebateTheme,
+    Election,
+    Event,
+    Proposal,
+    RoadmapAction,
+    RoadmapUpdate,
+    Vote,
+    Workshop,
+)
 
 
 class WorkshopInline(admin.TabularInline):
@@ -53,3 +67,47 @@ class RoadmapActionAdmin(admin.ModelAdmin):
     list_filter = ["event", "status"]
     raw_id_fields = ["proposal"]
     inlines = [RoadmapUpdateInline]
+
+
+class BodyMemberInline(admin.TabularInline):
+    model = BodyMember
+    extra = 1
+    raw_id_fields = ["user"]
+
+
+@admin.register(Body)
+class BodyAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "union", "public_record"]
+    list_filter = ["kind", "public_record"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [BodyMemberInline]
+
+
+@admin.register(ConsentDecision)
+class ConsentDecisionAdmin(admin.ModelAdmin):
+    """Read-mostly: decisions change through their rounds, on the site."""
+
+    list_display = ["title", "body", "phase", "round", "decided_at"]
+    list_filter = ["phase", "body"]
+    readonly_fields = ["phase", "round", "decided_at", "adopted_version", "participants"]
+    raw_id_fields = ["author", "facilitator"]
+
+
+@admin.register(Election)
+class ElectionAdmin(admin.ModelAdmin):
+    list_display = ["role", "body", "phase", "elected", "term_ends_on"]
+    list_filter = ["phase", "body"]
+    readonly_fields = ["phase", "round", "decided_at", "elected", "term_ends_on", "participants"]
+    raw_id_fields = ["facilitator", "candidate"]
+
+
+@admin.register(DebateTheme)
+class DebateThemeAdmin(admin.ModelAdmin):
+    list_display = ["name", "position"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(CongressLetter)
+class CongressLetterAdmin(admin.ModelAdmin):
+    list_display = ["vote", "recipient", "updated_at"]
+    raw_id_fields = ["updated_by"]

@@ -3,6 +3,9 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .consent_process import DecisionPhase as Phase
+from .consent_process import ElectionPhase as EPhase
+from .consent_process import Stance as StanceValue
 from .majority_judgment import MissingGradeRule
 
 
@@ -45,3 +48,40 @@ class ActionStatus(models.TextChoices):
     IN_PROGRESS = "in_progress", _("En cours")
     DONE = "done", _("Réalisée")
     ABANDONED = "abandoned", _("Abandonnée")
+
+
+class BodyKind(models.TextChoices):
+    """The bodies of a union or of the movement that decide together."""
+
+    BOARD = "board", _("Conseil d'administration")
+    BUREAU = "bureau", _("Bureau")
+    COMMISSION = "commission", _("Commission")
+    CIRCLE = "circle", _("Cercle")
+    OTHER = "other", _("Autre instance")
+
+
+class DecisionPhase(models.TextChoices):
+    """consent_process.DecisionPhase, as stored choices."""
+
+    QUESTIONS = Phase.QUESTIONS.value, _("Questions de clarification")
+    REACTIONS = Phase.REACTIONS.value, _("Tour de réactions")
+    CONSENT = Phase.CONSENT.value, _("Tour de consentement")
+    ADOPTED = Phase.ADOPTED.value, _("Adoptée")
+    WITHDRAWN = Phase.WITHDRAWN.value, _("Retirée")
+
+
+class ElectionPhase(models.TextChoices):
+    """consent_process.ElectionPhase, as stored choices."""
+
+    NOMINATIONS = EPhase.NOMINATIONS.value, _("Tour des nominations")
+    CHANGES = EPhase.CHANGES.value, _("Tour des changements")
+    CONSENT = EPhase.CONSENT.value, _("Tour de consentement")
+    ELECTED = EPhase.ELECTED.value, _("Élection faite")
+    CANCELLED = EPhase.CANCELLED.value, _("Élection annulée")
+
+
+class Stance(models.TextChoices):
+    """consent_process.Stance, as stored choices."""
+
+    CONSENT = StanceValue.CONSENT.value, _("Consentement")
+    OBJECTION = StanceValue.OBJECTION.value, _("Objection")

@@ -23,10 +23,10 @@ from maillage.accounts.models import Membership
 from maillage.directory.models import Organisation
 
 from .enums import Electorate
-from .models import Participation, Registration
+from .models import BodyMember, Participation, Registration
 
 if TYPE_CHECKING:
-    from .models import Event, Vote
+    from .models import Body, ConsentDecision, DebateThread, Election, Event, Vote
 
 
 def _active(user: Any) -> bool:
@@ -101,3 +101,112 @@ def can_manage_event(user: Any, event: Event) -> bool:
     if accounts_perms.is_platform_admin(user):
         return True
     return event.union_id is not None and accounts_perms.is_delegate_for_union(user, event.union_id)
+
+
+def can_edit_letter(user: Any, vote: Vote) -> bool:
+    """The letter to the national direction: its organisers write it, once the vote is closed."""
+    return vote.is_closed() and can_manage_event(user, vote.event)
+
+
+def can_download_letter(user: Any, vote: Vote) -> bool:
+    """The letter only carries published results: anyone may read it once the vote is closed."""
+    return vote.is_closed()
+
+
+# --- bodies, decisions by consent, elections ---------------------------------------------------
+#
+# Only a body's members take part in its decisions and elections, and only they (with those who
+# manage the body) see them while they run. A body that chose a public record shows its
+# concluded decisions and elections to everyone.
+
+
+def is_body_member(user: Any, body: Body) -> bool:
+    """Sits in the body."""
+    return _active(user) and BodyMember.objects.filter(body=body, user=user).exists()
+
+
+def can_manage_body(user: Any, body: Body) -> bool:
+    """Add and remove members: platform administrators, and the delegates of the body's union."""
+    if accounts_perms.is_platform_admin(user):
+        return True
+    return body.union_id is not None and accounts_perms.is_delegate_for_union(user, body.union_id)
+
+
+def can_view_body(user: Any, body: Body) -> bool:
+    """See the body's running decisions and elections: its members and its managers."""
+    return is_body_member(user, body) or can_manage_body(user, body)
+
+
+def can_view_record(user: Any, item: ConsentDecision | Election) -> bool:
+    """A decision or election: the body's members always; everyone once it is concluded, if the
+    body publishes its record."""
+    if can_view_body(user, item.body):
+        return True
+    return item.body.public_record and not item.is_open
+
+
+def can_propose(user: Any, body: Body) -> bool:
+    """Put a proposal to the body, or open an election: its members."""
+    return is_body_member(user, body)
+
+
+def can_take_part(user: Any, item: ConsentDecision | Election) -> bool:
+    """Ask, react, nominate, state a position: members of the body, while it is open."""
+    return item.is_open and is_body_member(user, item.body)
+
+
+def is_facilitator(user: Any, item: ConsentDecision | Election) -> bool:
+    """Moves the phases, amends, proposes a person, records the outcome."""
+    return (
+        _active(user)
+        and item.is_open
+        and item.facilitator_id == user.pk
+        and is_body_member(user, item.body)
+    )
+
+
+def can_answer(user: Any, decision: ConsentDecision) -> bool:
+    """Answer a clarification question: the proposal's author or the facilitator."""
+    return (
+        _active(user)
+        and decision.is_open
+        and user.pk in (decision.author_id, decision.facilitator_id)
+        and is_body_member(user, decision.body)
+    )
+
+
+def can_withdraw_decision(user: Any, decision: ConsentDecision) -> bool:
+    """Withdraw the proposal: its author or the facilitator, while it is open."""
+    return (
+        _active(user)
+        and decision.is_open
+        and user.pk in (decision.author_id, decision.facilitator_id)
+    )
+
+
+# --- exchanges of practices ----------------------------------------------------------------------
+
+
+def is_cooperator(user: Any) -> bool:
+    """Member of at least one organisation of the network."""
+    return _active(user) and Membership.objects.filter(user=user).exists()
+
+
+def can_moderate_debates(user: Any) -> bool:
+    """Union delegates and platform administrators moderate the exchanges."""
+    return accounts_perms.is_platform_admin(user) or accounts_perms.is_delegate(user)
+
+
+def can_read_debates(user: Any) -> bool:
+    """The exchanges are open to the cooperatives' members (and to those who moderate them)."""
+    return is_cooperator(user) or can_moderate_debates(user)
+
+
+def can_post_in(user: Any, thread: DebateThread) -> bool:
+    """Reply in a thread: members of a cooperative, unless the thread is locked."""
+    return not thread.is_locked and can_read_debates(user)
+
+
+def can_start_thread(user: Any) -> bool:
+    """Open a thread: members of a cooperative, and moderators."""
+    return can_read_debates(user)

@@ -6,12 +6,38 @@ import csv
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
+from .consent_process import (
+    ElectionPhase,
+    Nominated,
+    nomination_tally,
+    visible_nominations,
+)
 from .grades import GRADE_KEYS
 from .majority_judgment import RECEIPT_HEADER, ProposalResult, Tally, tally_profiles
-from .models import Ballot, BallotGrade, Event, Proposal, RoadmapAction, Vote, Workshop
+from .models import (
+    Ballot,
+    BallotGrade,
+    Body,
+    BodyMember,
+    ConsentDecision,
+    DebatePost,
+    DebateTheme,
+    DebateThread,
+    DecisionPosition,
+    Election,
+    ElectionPosition,
+    Event,
+    Nomination,
+    PostReport,
+    Proposal,
+    RoadmapAction,
+    Vote,
+    Workshop,
+)
 
 
 def events_list() -> QuerySet[Event]:
@@ -163,4 +189,134 @@ def event_roadmap(event: Event) -> QuerySet[RoadmapAction]:
         event.roadmap_actions.select_related("proposal__workshop")
         .prefetch_related(Prefetch("updates"))
         .order_by("position", "pk")
+    )
+
+
+# --- bodies, decisions by consent, elections ---------------------------------------------------
+
+
+def bodies_list(user: Any) -> tuple[list[Body], list[Body]]:
+    """The bodies the person sits in, and the other bodies that publish their record."""
+    bodies = Body.objects.select_related("union").annotate(
+        member_count=Count("memberships", distinct=True)
+    )
+    mine_ids: set[int] = set()
+    if user is not None and user.is_authenticated:
+        mine_ids = set(BodyMember.objects.filter(user=user).values_list("body_id", flat=True))
+    everything = list(bodies.filter(Q(pk__in=mine_ids) | Q(public_record=True)))
+    return (
+        [b for b in everything if b.pk in mine_ids],
+        [b for b in everything if b.pk not in mine_ids],
+    )
+
+
+def body_members(body: Body) -> list[BodyMember]:
+    """The body's members, by name."""
+    return list(body.memberships.select_related("user").order_by("user__full_name", "user__email"))
+
+
+def body_decisions(body: Body, *, concluded_only: bool = False) -> QuerySet[ConsentDecision]:
+    """The body's decisions, newest first, with their author and facilitator."""
+    decisions = body.decisions.select_related("author", "facilitator", "adopted_version")
+    if concluded_only:
+        decisions = decisions.exclude(phase__in=["questions", "reactions", "consent"])
+    return decisions
+
+
+def body_elections(body: Body, *, concluded_only: bool = False) -> QuerySet[Election]:
+    """The body's elections, newest first."""
+    elections = body.elections.select_related("facilitator", "candidate", "elected")
+    if concluded_only:
+        elections = elections.filter(phase__in=[ElectionPhase.ELECTED, ElectionPhase.CANCELLED])
+    return elections
+
+
+def decision_positions(decision: ConsentDecision) -> dict[int, list[DecisionPosition]]:
+    """Every position of every consent round, by round (latest round first)."""
+    rounds: dict[int, list[DecisionPosition]] = {}
+    for position in decision.positions.select_related("member", "version").order_by(
+        "-round", "created_at"
+    ):
+        rounds.setdefault(position.round, []).append(position)
+    return rounds
+
+
+def election_positions(election: Election) -> dict[int, list[ElectionPosition]]:
+    """Every position of every consent round of an election, by round (latest first)."""
+    rounds: dict[int, list[ElectionPosition]] = {}
+    for position in election.positions.select_related("member", "candidate").order_by(
+        "-round", "created_at"
+    ):
+        rounds.setdefault(position.round, []).append(position)
+    return rounds
+
+
+@dataclass(frozen=True)
+class NominationsView:
+    """What a person may see of an election's nominations now."""
+
+    visible: list[Nomination]
+    tally: list[tuple[Any, int]]
+    sealed_count: int
+    mine: dict[int, Nomination]
+
+
+def election_nominations(election: Election, viewer: Any) -> NominationsView:
+    """The nominations the viewer may see (their own always, the others once their round is
+    over), the tally of current nominations once revealed, and how many are still sealed."""
+    rows = list(election.nominations.select_related("voter", "nominee"))
+    plain = [Nominated(voter=n.voter_id, nominee=n.nominee_id, round=n.round) for n in rows]
+    viewer_id = viewer.pk if viewer is not None and viewer.is_authenticated else None
+    phase = ElectionPhase(election.phase)
+    shown = {(n.voter, n.round) for n in visible_nominations(phase, viewer_id, plain)}
+    visible = [n for n in rows if (n.voter_id, n.round) in shown]
+    tally: list[tuple[Any, int]] = []
+    if phase != ElectionPhase.NOMINATIONS:
+        revealed = [n for n in plain if (n.voter, n.round) in shown]
+        users = {n.nominee_id: n.nominee for n in rows}
+        tally = [(users[pk], count) for pk, count in nomination_tally(revealed)]
+    return NominationsView(
+        visible=visible,
+        tally=tally,
+        sealed_count=len(rows) - len(visible),
+        mine={n.round: n for n in rows if n.voter_id == viewer_id},
+    )
+
+
+# --- exchanges of practices ----------------------------------------------------------------------
+
+
+def debate_themes() -> QuerySet[DebateTheme]:
+    """Themes in order, with their numbers of threads."""
+    return DebateTheme.objects.annotate(thread_count=Count("threads")).order_by("position", "name")
+
+
+def theme_threads(theme: DebateTheme) -> QuerySet[DebateThread]:
+    """A theme's threads, most recently active first, with their numbers of messages."""
+    return (
+        theme.threads.select_related("author")
+        .annotate(post_count=Count("posts"))
+        .order_by("-last_post_at", "-pk")
+    )
+
+
+def thread_posts(thread: DebateThread, viewer: Any) -> QuerySet[DebatePost]:
+    """A thread's messages in order, with authors, moderators, and whether the viewer already
+    reported each one."""
+    posts = thread.posts.select_related("author", "hidden_by").order_by("created_at", "pk")
+    viewer_id = viewer.pk if viewer is not None and viewer.is_authenticated else None
+    return posts.annotate(
+        reported_by_me=Exists(
+            PostReport.objects.filter(post=OuterRef("pk"), reporter_id=viewer_id)
+        ),
+        open_reports=Count("reports", filter=Q(reports__resolved_at__isnull=True)),
+    )
+
+
+def open_reports() -> QuerySet[PostReport]:
+    """Reports the moderators have not handled yet, oldest first."""
+    return (
+        PostReport.objects.filter(resolved_at__isnull=True)
+        .select_related("post__thread__theme", "post__author", "reporter")
+        .order_by("created_at")
     )

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -18,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from . import perms, selectors, services
 from .charts import merit_profiles_svg
-from .forms import CommentForm, ballot_from_post, grade_field_name
+from .forms import CommentForm, LetterForm, ballot_from_post, grade_field_name
 from .grades import SCALE
 from .models import Event, Proposal, Vote, Workshop
 
@@ -234,6 +235,7 @@ def vote_results(request: HttpRequest, pk: UUID) -> HttpResponse:
         "results": results,
         "grades": list(SCALE),
         "rule_label": vote.rule.label,
+        "can_edit_letter": perms.can_edit_letter(request.user, vote),
     }
     return render(request, "democracy/vote_results.html", context)
 
@@ -277,3 +279,52 @@ def roadmap(request: HttpRequest, slug: str) -> HttpResponse:
     if not actions and not perms.can_manage_event(request.user, event):
         raise Http404
     return render(request, "democracy/roadmap.html", {"event": event, "actions": actions})
+
+
+# --- the letter to the national direction --------------------------------------------------------
+
+
+@never_cache
+def letter_edit(request: HttpRequest, pk: UUID) -> HttpResponse:
+    """The organisers write the letter's recipient, introduction, signature and length."""
+    vote = _vote(pk)
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not perms.can_edit_letter(request.user, vote):
+        raise PermissionDenied
+    letter = services.letter_for(vote)
+    form = LetterForm(
+        initial={
+            "recipient": letter.recipient,
+            "intro": letter.intro,
+            "signature": letter.signature,
+            "priorities": letter.priorities,
+        }
+    )
+    if request.method == "POST":
+        form = LetterForm(request.POST)
+        if form.is_valid():
+            try:
+                services.letter_save(vote=vote, actor=request.user, **form.cleaned_data)
+            except services.DemocracyError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(
+                    request, _("Le courrier est enregistré : téléchargez-le pour le relire.")
+                )
+                return redirect("democracy:letter-edit", pk=vote.pk)
+    context = {"event": vote.event, "vote": vote, "form": form, "saved": letter.pk is not None}
+    return render(
+        request, "democracy/letter_edit.html", context, status=400 if form.errors else 200
+    )
+
+
+def letter_download(request: HttpRequest, pk: UUID) -> HttpResponse:
+    """The letter as a PDF, built from the published results (anyone, once the vote is closed)."""
+    vote = _vote(pk)
+    pending = _results_or_pending(request, vote)
+    if pending is not None:
+        return pending
+    response = HttpResponse(services.letter_pdf(vote), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="courrier-{vote.event.slug}.pdf"'
+    return response

@@ -60,3 +60,30 @@ def open_vote(event: Event | None = None, proposals: int = 3, **options: Any) ->
     values = {"opens_at": now - timedelta(hours=1), "closes_at": now + timedelta(days=1)}
     values.update(options)
     return services.vote_create(event=event, title="Priorités", proposals=chosen, **values)
+
+
+def body_with_members(count: int = 4, *, public_record: bool = False, **options: Any) -> Any:
+    """A body of a new union with ``count`` members (named Alix, Bastien, Chloé, …)."""
+    from maillage.democracy.models import BodyMember
+
+    names = ["Alix", "Bastien", "Chloé", "Dominique", "Elie", "Fanny", "Gaël", "Hélène"]
+    body = services.body_create(
+        name=options.pop("name", "Conseil d'administration"),
+        union=options.pop("union", None) or UnionFactory(),
+        public_record=public_record,
+        **options,
+    )
+    for i in range(count):
+        user = UserFactory(full_name=f"{names[i % len(names)]} Coop{i}")
+        BodyMember.objects.create(body=body, user=user)
+    return body
+
+
+def members_of(body: Any) -> list[Any]:
+    """The body's members, in the order they joined."""
+    return [m.user for m in body.memberships.order_by("pk").select_related("user")]
+
+
+def cooperator(**user: Any) -> Any:
+    """A person who is a member of an organisation of the network."""
+    return MembershipFactory(user=UserFactory(**user)).user

@@ -21,9 +21,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .enums import ActionStatus, Electorate, EventKind, MissingGrades
-from .grades import GRADE_COUNT
-from .majority_judgment import MissingGradeRule
+from ..enums import ActionStatus, Electorate, EventKind, MissingGrades
+from ..grades import GRADE_COUNT
+from ..majority_judgment import MissingGradeRule
 
 
 class Event(models.Model):
