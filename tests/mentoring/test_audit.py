@@ -56,9 +56,7 @@ def test_event_validation_and_refusal_are_audited(union):
     services.event_validate(event=accepted, by=delegate)
     services.event_validate(event=refused, by=delegate, accept=False)
     actions = dict(
-        AuditEvent.objects.filter(target_type="ambassador_event").values_list(
-            "target_id", "action"
-        )
+        AuditEvent.objects.filter(target_type="ambassador_event").values_list("target_id", "action")
     )
     assert actions == {
         str(accepted.pk): AuditAction.AMBASSADOR_EVENT_VALIDATED,
