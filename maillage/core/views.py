@@ -130,7 +130,13 @@ def area(request: HttpRequest, slug: str) -> HttpResponse:
         current = AREAS_BY_SLUG[slug]
     except KeyError as exc:
         raise Http404 from exc
-    return render(request, "core/area.html", {"area": current, "links": _area_links(slug)})
+    links = _area_links(slug)
+    if slug == "annuaire":
+        from maillage.directory.views_moderation import moderation_link
+
+        if moderation := moderation_link(request.user):
+            links.append(moderation)
+    return render(request, "core/area.html", {"area": current, "links": links})
 
 
 def notices(request: HttpRequest) -> HttpResponse:

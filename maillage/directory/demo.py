@@ -536,7 +536,8 @@ def _establishment_count(rng: random.Random, band: str) -> int:
 
 
 def _creation_date(rng: random.Random, family: str) -> date:
-    earliest = {Family.SCIC: 2002, Family.CAE: 1995}.get(family, 1884)
+    earliest_years: dict[str, int] = {Family.SCIC: 2002, Family.CAE: 1995}
+    earliest = earliest_years.get(family, 1884)
     scale = 25 if family == Family.OTHER_ESS else 13
     year = max(earliest, REFERENCE_DAY.year - 1 - int(rng.expovariate(1 / scale)))
     return date(year, 1, 1) + timedelta(days=rng.randrange(365))
@@ -570,7 +571,10 @@ def _purge(model: type[models.Model], queryset: models.QuerySet[Any]) -> None:
             continue
         if not (relation.one_to_many or relation.one_to_one):
             continue
-        related_model = relation.related_model
+        # Reverse relations (auto-created, not concrete) know their model and field.
+        if not isinstance(relation, models.ForeignObjectRel) or relation.related_model is None:
+            continue
+        related_model: type[models.Model] = relation.related_model
         field = relation.field
         pointing = related_model._base_manager.filter(**{f"{field.name}__in": keys})
         on_delete = field.remote_field.on_delete
@@ -583,7 +587,7 @@ def _purge(model: type[models.Model], queryset: models.QuerySet[Any]) -> None:
         elif pointing.exists():
             raise DemoNetworkError(
                 f"{related_model._meta.verbose_name} référence le réseau de démonstration "
-                f"({on_delete.__name__}) : suppression impossible."
+                f"({getattr(on_delete, '__name__', on_delete)}) : suppression impossible."
             )
     queryset._raw_delete(queryset.db)
 
@@ -626,7 +630,7 @@ class _Table:
         quote = connection.ops.quote_name
         # Identifiers come from the model's metadata, quoted; values go as parameters.
         self.sql = (
-            f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(c) for c in columns)}) "  # noqa: S608
+            f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(str(c)) for c in columns)}) "  # noqa: S608
             f"VALUES ({', '.join(['%s'] * len(columns))})"
         )
         self.next_id = (model._base_manager.aggregate(top=models.Max("pk"))["top"] or 0) + 1
@@ -671,7 +675,9 @@ def demo_network_create(
     stats = DemoNetworkStats()
     stats.deleted_organisations = demo_network_delete(progress=say)
     through = Organisation.labels.through
-    tables_models = [Organisation, Establishment, Entrepreneur, Offer, OfferZone, through]
+    tables_models: list[type[models.Model]] = [
+        Organisation, Establishment, Entrepreneur, Offer, OfferZone, through,
+    ]  # fmt: skip
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             names = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in tables_models)
@@ -692,7 +698,7 @@ def demo_network_create(
     index = 0
     say(f"Génération d'environ {remaining} établissements (graine {seed})…")
     while remaining > 0:
-        plans = []
+        plans: list[dict[str, Any]] = []
         while remaining > 0 and len(plans) < CHUNK:
             family = next(families, Family.OTHER_ESS)
             plan = _plan_organisation(
@@ -972,7 +978,8 @@ def _write_chunk(
                 place = places.draw_in_departement(rng, head.departement)
             else:
                 place = places.draw(rng)
-            has_point = place.latitude is not None and place.longitude is not None
+            latitude, longitude = place.latitude, place.longitude
+            has_point = latitude is not None and longitude is not None
             pk = writer.establishments.add(
                 plan["id"],
                 "" if n == 0 else f"{plan['name']} — site {n + 1}",
@@ -980,8 +987,8 @@ def _write_chunk(
                 f"{rng.randint(1, 120)} {rng.choice(STREETS)}",
                 place.postal_code,
                 place.code,
-                place.latitude + rng.gauss(0, 0.008) if has_point else None,
-                place.longitude + rng.gauss(0, 0.011) if has_point else None,
+                latitude + rng.gauss(0, 0.008) if latitude is not None else None,
+                longitude + rng.gauss(0, 0.011) if longitude is not None else None,
                 PointPrecision.ADDRESS.value if has_point else PointPrecision.NONE.value,
                 plan["sector_id"],
                 (
@@ -1103,7 +1110,7 @@ def _zones_around(rng: random.Random, place: _Place, places: _Places) -> list[tu
         return [(ZoneLevel.EPCI, place.epci)]
     if roll < 0.35:
         return [(ZoneLevel.REGION, place.region)]
-    zones = [(ZoneLevel.DEPARTEMENT, place.departement)]
+    zones: list[tuple[str, str]] = [(ZoneLevel.DEPARTEMENT, place.departement)]
     if roll < 0.65:
         neighbours = [
             d for d in places.departements_of_region[place.region] if d != place.departement

@@ -9,10 +9,11 @@ write into the instance itself.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.forms.models import fields_for_model
+from django.http import QueryDict
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -180,7 +181,9 @@ class OfferForm(forms.Form):
         )
         self.zone_texts: list[str] = []
         if self.is_bound:
-            self.zone_texts = [t for t in self.data.getlist("zones") if t.strip()]
+            # Bound from a request: the data is a QueryDict (several "zones" fields).
+            data = cast(QueryDict, self.data)
+            self.zone_texts = [t for t in data.getlist("zones") if t.strip()]
         elif offer is not None and offer.pk:
             names_by_zone = _zone_labels([(z.level, z.code) for z in offer.zones.all()])
             self.zone_texts = [
@@ -190,7 +193,7 @@ class OfferForm(forms.Form):
         self.zone_errors: list[str] = []
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data: dict[str, Any] = super().clean() or self.cleaned_data
         zones: list[tuple[str, str]] = []
         for text in self.zone_texts:
             parsed = parse_zone(text)
@@ -228,12 +231,11 @@ def zone_suggestions(organisation: Organisation) -> list[str]:
         zone_label(ZoneLevel.REGION, code, name)
         for code, name in Region.objects.order_by("name").values_list("code", "name")
     ]
-    if organisation.commune_id:
+    commune = organisation.commune if organisation.commune_id else None
+    if commune is not None:
         entries += [
             zone_label(ZoneLevel.EPCI, siren, name)
-            for siren, name in Epci.objects.filter(
-                communes__departement_id=organisation.commune.departement_id
-            )
+            for siren, name in Epci.objects.filter(communes__departement_id=commune.departement_id)
             .distinct()
             .order_by("name")
             .values_list("siren", "name")

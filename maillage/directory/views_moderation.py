@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -45,6 +46,20 @@ FIELD_LABELS: dict[str, Any] = {
     "commune": gettext_lazy("Commune"),
     "visibility": gettext_lazy("Visibilité"),
 }
+
+
+def moderation_link(user: Any) -> dict[str, str] | None:
+    """The moderation queue, as a link of the directory's area, for those who may moderate."""
+    if not perms.can_view_moderation_queue(user):
+        return None
+    return {
+        "label": _("Modération des fiches"),
+        "url": reverse("directory:moderation"),
+        "summary": _(
+            "Les modifications publiées des fiches des coopératives de votre union : les "
+            "accepter ou rétablir les valeurs précédentes."
+        ),
+    }
 
 
 @login_required

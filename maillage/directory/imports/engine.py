@@ -17,7 +17,7 @@ from typing import IO, Any
 
 from django.db import DatabaseError, transaction
 
-from .reading import CsvRows, Header, XlsxRows
+from .reading import CsvRows, Header, Prefilter, XlsxRows
 from .report import Checkpoint, ErrorReport, Progress
 
 # Called inside each batch's transaction, after its writes, with the batch number: tests use
@@ -88,9 +88,17 @@ class Pass:
         self.stats.errors += 1
         self.report.add(self.file, line, self.column(key) if key else "", value, message)
 
-    def keep(self, row: list[str]) -> bool:
-        """Cheap early filter on the raw row (before any validation)."""
-        return True
+    # Cheapest filter, on the raw bytes of a block's records before they are decoded and
+    # parsed: one truth value per record (None: every record is parsed).
+    prefilter: Prefilter | None = None
+
+    def start(self) -> None:
+        """Called once before the first line is read (after the previous passes)."""
+
+    def keep_rows(self, rows: list[list[str]]) -> list[bool] | None:
+        """Cheap early filter on a block's parsed rows, before any validation: one truth value
+        per row, or None to keep them all."""
+        return None
 
     def prepare(self, chunk: Chunk) -> list[tuple[int, Any]]:
         """Validate the chunk's rows (reporting bad ones); return ``(line, payload)`` to save."""
@@ -115,7 +123,9 @@ def after_import(*, refresh_search: bool = True) -> None:
     map_points_changed()
 
 
-PROGRESS_EVERY = 4096
+# Lines read at once: large enough to keep the per-row Python work low, small enough that a
+# block of parsed rows stays a few megabytes.
+BLOCK_LINES = 4096
 
 
 def run_pass(
@@ -126,14 +136,20 @@ def run_pass(
     progress_stream: IO[str] | None,
     checkpoint: Checkpoint | None,
     resume_line: int = 0,
+    resume_position: int | None = None,
     on_batch: BatchHook | None = None,
     batch_counter: list[int] | None = None,
 ) -> PassStats:
-    """Read the whole file through ``step``; see the module docstring for transactions."""
+    """Read the whole file through ``step``; see the module docstring for transactions.
+
+    A batch is ``batch_size`` lines read (kept or not), so that a checkpoint is saved at a
+    steady pace whatever the share of rows in scope.
+    """
     reader = step.reader
     stats = step.stats
     if resume_line:
-        reader.skip_to(resume_line)
+        reader.skip_to(resume_line, resume_position)
+    step.start()
     progress = (
         Progress(f"{step.name:>15}", reader.size, stream=progress_stream)
         if progress_stream is not None
@@ -144,9 +160,9 @@ def run_pass(
     counter = batch_counter if batch_counter is not None else [0]
     width = step.width
     padding = step.needs_padding
-    keep = step.keep
+    keep_rows = step.keep_rows
+    prefilter = step.prefilter if isinstance(reader, CsvRows) else None
     positions = step.positions
-    bad_lines = reader.bad_lines if isinstance(reader, CsvRows) else {}
     extract: Callable[[list[str]], Any]
     if len(positions) > 1:
         extract = itemgetter(*positions)
@@ -156,7 +172,7 @@ def run_pass(
         def extract(row: list[str]) -> tuple[str, ...]:
             return (row[only],)
 
-    def flush(chunk: Chunk, last_line: int) -> None:
+    def flush(chunk: Chunk, last_line: int, position: int) -> None:
         counter[0] += 1
         number = counter[0]
         if strict:
@@ -166,42 +182,71 @@ def run_pass(
             _write_chunk(step, chunk, number, on_batch, isolate=True)
         step.report.flush()
         if checkpoint is not None:
-            checkpoint.save(**{step.name: {"line": last_line, "stats": stats.as_dict()}})
+            checkpoint.save(
+                **{
+                    step.name: {
+                        "line": last_line,
+                        "position": position,
+                        "stats": stats.as_dict(),
+                    }
+                }
+            )
 
     chunk = Chunk()
-    line = resume_line
-    for line, row in reader:
-        stats.rows += 1
-        if progress is not None and not stats.rows % PROGRESS_EVERY:
+    in_chunk = 0
+    last_line, position = resume_line, resume_position or 0
+    while True:
+        block = reader.read_block(min(BLOCK_LINES, batch_size - in_chunk), prefilter)
+        if block is None:
+            break
+        stats.rows += block.records
+        for line, message in block.bad.items():
+            step.error(line, "", "", message)
+        lines, rows = block.lines, block.rows
+        if rows and not (min(map(len, rows)) == width == max(map(len, rows))):
+            lines, rows = _right_width(step, lines, rows)
+        mask = keep_rows(rows) if rows else None
+        if mask is not None:
+            lines = [line for line, keep in zip(lines, mask, strict=True) if keep]
+            rows = [row for row, keep in zip(rows, mask, strict=True) if keep]
+        if padding:
+            for row in rows:
+                row.append("")
+        chunk.lines.extend(lines)
+        chunk.rows.extend(map(extract, rows))
+        in_chunk += block.last_line - last_line
+        last_line, position = block.last_line, block.position
+        if in_chunk >= batch_size:
+            flush(chunk, last_line, position)
+            chunk = Chunk()
+            in_chunk = 0
+        if progress is not None:
             progress.update(rows=stats.rows, kept=stats.kept, position=reader.offset)
-        if len(row) != width:
-            if not row:  # a blank line, or one that did not decode
-                if line in bad_lines:
-                    step.error(line, "", "", bad_lines.pop(line))
-                else:
-                    stats.rows -= 1
-                continue
+    flush(chunk, last_line, position)
+    if progress is not None:
+        progress.rows, progress.kept = stats.rows, stats.kept
+        stats.seconds = progress.finish(reader.offset)
+    return stats
+
+
+def _right_width(
+    step: Pass, lines: list[int], rows: list[list[str]]
+) -> tuple[list[int], list[list[str]]]:
+    """The rows with the header's number of columns; the others are reported."""
+    width = step.width
+    good_lines, good_rows = [], []
+    for line, row in zip(lines, rows, strict=True):
+        if len(row) == width:
+            good_lines.append(line)
+            good_rows.append(row)
+        else:
             step.error(
                 line,
                 "",
                 f"{len(row)} colonnes",
                 f"{len(row)} colonnes au lieu de {width} (séparateur ou guillemet mal placé ?)",
             )
-            continue
-        if not keep(row):
-            continue
-        if padding:
-            row.append("")
-        chunk.lines.append(line)
-        chunk.rows.append(extract(row))
-        if len(chunk.rows) >= batch_size:
-            flush(chunk, line)
-            chunk = Chunk()
-    flush(chunk, line)
-    if progress is not None:
-        progress.rows, progress.kept = stats.rows, stats.kept
-        stats.seconds = progress.finish(reader.offset)
-    return stats
+    return good_lines, good_rows
 
 
 def _write_chunk(

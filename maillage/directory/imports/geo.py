@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import cache
 
+import numpy as np
 from pyproj import Transformer
 
 LAMBERT_93 = 2154
@@ -47,16 +48,14 @@ def to_wgs84(
 ) -> list[tuple[float, float] | None]:
     """(latitude, longitude) for each projected point, None when it falls outside the territory.
 
-    One pyproj call for the whole sequence: the per-point cost is in C.
+    One pyproj call for the whole sequence, bounds and rounding in numpy: the per-point cost
+    is in C.
     """
-    if not xs:
+    if not len(xs):
         return []
-    lons, lats = _transformer(epsg).transform(list(xs), list(ys))
+    # Lists, not arrays: pyproj takes a one-element array for a scalar (and warns).
+    lons, lats = (np.asarray(v) for v in _transformer(epsg).transform(list(xs), list(ys)))
     south, north, west, east = BOUNDS[epsg]
-    out: list[tuple[float, float] | None] = []
-    for lat, lon in zip(lats, lons, strict=True):
-        if south <= lat <= north and west <= lon <= east:
-            out.append((round(lat, 6), round(lon, 6)))
-        else:
-            out.append(None)
-    return out
+    inside = ((lats >= south) & (lats <= north) & (lons >= west) & (lons <= east)).tolist()
+    pairs = zip(np.round(lats, 6).tolist(), np.round(lons, 6).tolist(), strict=True)
+    return [point if ok else None for point, ok in zip(pairs, inside, strict=True)]

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import codecs
 import csv
-import io
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -50,8 +50,8 @@ def detect_encoding(path: Path) -> str:
 
 
 # Bytes that do not decode are let through as lone surrogates (like "surrogateescape") and
-# counted, so that the CSV reader keeps running at C speed and only rows decoded after a
-# failure are searched for the culprit (see CsvRows).
+# counted, so that decoding stays at C speed and only blocks decoded after a failure are
+# searched for the culprit (see CsvRows).
 _BAD_BYTES = [0]
 _SURROGATE = re.compile("[\udc80-\udcff]")
 
@@ -63,36 +63,6 @@ def _record_bad_byte(exc: UnicodeError) -> tuple[str, int]:
 
 
 codecs.register_error("maillage-import", _record_bad_byte)
-
-
-class _ByteScanner:
-    """Finds the byte offset of a bad byte on a given line, reading forward only (rare path)."""
-
-    def __init__(self, path: Path, encoding: str) -> None:
-        self.handle = path.open("rb")
-        self.encoding = "utf-8" if encoding == "utf-8-sig" else encoding
-        self.line = 0
-        self.offset = 0
-
-    def locate(self, first_line: int, last_line: int) -> tuple[int, str] | None:
-        """(file offset, byte in hex) of the first undecodable byte on these lines."""
-        while self.line < last_line:
-            raw = self.handle.readline()
-            if not raw:
-                return None
-            self.line += 1
-            start = self.offset
-            self.offset += len(raw)
-            if self.line < first_line:
-                continue
-            try:
-                raw.decode(self.encoding)
-            except UnicodeDecodeError as exc:
-                return start + exc.start, raw[exc.start : exc.start + 1].hex().upper()
-        return None
-
-    def close(self) -> None:
-        self.handle.close()
 
 
 def sniff_delimiter(header_line: str) -> str:
@@ -157,85 +127,220 @@ class Header:
         return self.index.get(key)
 
 
-class CsvRows:
-    """Rows of a CSV file as ``(line, values)``, after its header (delimiter sniffed).
+# A quoted field left open (a stray quote) is given up after this many lines.
+MAX_RECORD_LINES = 200
+# What a prefilter gets (the raw records of a block) and returns (one truth value each).
+Prefilter = Callable[[list[bytes]], Sequence[bool]]
 
-    The file is decoded by a text wrapper and parsed by the C CSV reader; ``line`` is the
-    physical line on which the row ends. A row holding an undecodable byte is yielded empty,
-    its reason (line, byte offset, byte) kept in ``bad_lines`` for the caller to report.
+
+@dataclass
+class Block:
+    """Rows read in one go: each kept row with the line it ends on, and what could not be read.
+
+    ``records`` counts the rows read, kept or not (blank lines left out); ``last_line`` and
+    ``position`` say where the block ends: the place to resume from (a byte offset for CSV, a
+    row number for XLSX).
+    """
+
+    lines: list[int]
+    rows: list[list[str]]
+    bad: dict[int, str]
+    records: int
+    last_line: int
+    position: int
+
+
+def _record_is_open(raw: bytes, delimiter: str) -> bool:
+    """Whether these bytes end inside a quoted field, so that the record goes on below.
+
+    Decoded as Latin-1, which keeps every ASCII byte (quote, delimiter, line break) in place
+    whatever the file's real encoding.
+    """
+    try:
+        for _row in csv.reader([raw.decode("latin-1")], delimiter=delimiter, strict=True):
+            pass
+    except csv.Error as exc:
+        return "unexpected end of data" in str(exc)
+    return False
+
+
+class CsvRows:
+    """Rows of a CSV file, read in blocks of raw lines after its header (delimiter sniffed).
+
+    Lines are read as bytes, and a *prefilter* may drop records on their first bytes before
+    any decoding or parsing (SIRENE establishments of units outside the directory: most of
+    the file). Kept records are decoded, then parsed by the C CSV reader, one block at a time.
+    A record spans several lines only when a quoted field holds a line break; a row's line is
+    the physical line on which it ends, as a text editor numbers it (1 = header). A row that
+    holds an undecodable byte is not returned: its line is in the block's ``bad``, with the
+    byte and its offset in the file.
     """
 
     def __init__(self, path: Path, encoding: str | None = None) -> None:
         self.path = path
         self.encoding = encoding or detect_encoding(path)
+        self._codec = "utf-8" if self.encoding == "utf-8-sig" else self.encoding
+        codecs.lookup(self._codec)
         self.size = path.stat().st_size
-        self.bad_lines: dict[int, str] = {}
-        self._binary = path.open("rb")
-        self._text = io.TextIOWrapper(
-            self._binary, encoding=self.encoding, errors="maillage-import", newline=""
-        )
-        self._scanner: _ByteScanner | None = None
-        self._bad_seen = _BAD_BYTES[0]
-        header_line = self._text.readline()
-        if not header_line.strip():
-            self.close()
-            raise FileRefused(f"{path.name} : fichier vide, pas de ligne d'en-tête.")
-        if _SURROGATE.search(header_line):
+        self._handle = path.open("rb")
+        raw = self._handle.readline()
+        self.offset = len(raw)
+        self.line = 1
+        self._skip = 0
+        if raw.startswith(UTF8_BOM) and self._codec == "utf-8":
+            raw = raw[len(UTF8_BOM) :]
+        try:
+            header_line = raw.decode(self._codec)
+        except UnicodeDecodeError:
             self.close()
             raise FileRefused(
                 f"{path.name} : en-tête illisible en {self.encoding} ; passez --encoding."
-            )
+            ) from None
+        if not header_line.strip():
+            self.close()
+            raise FileRefused(f"{path.name} : fichier vide, pas de ligne d'en-tête.")
         self.delimiter = sniff_delimiter(header_line)
         self.header = next(csv.reader([header_line], delimiter=self.delimiter))
-        self._reader = csv.reader(self._text, delimiter=self.delimiter)
-        self._skip = 0
 
-    @property
-    def offset(self) -> int:
-        return self._binary.tell()
+    def skip_to(self, line: int, position: int | None = None) -> None:
+        """Resume after ``line``: straight from ``position`` (its end offset) when known, else
+        the records up to it are read again but not returned."""
+        if position:
+            self._handle.seek(position)
+            self.offset = position
+            self.line = line
+        else:
+            self._skip = line
 
-    @property
-    def line(self) -> int:
-        return self._reader.line_num + 1
+    def read_block(self, max_lines: int, prefilter: Prefilter | None = None) -> Block | None:
+        """The next ``max_lines`` lines (a few more to finish a record), or None at the end."""
+        raw = list(islice(self._handle, max(max_lines, 1)))
+        if not raw:
+            return None
+        first = self.line + 1
+        start = self.offset
+        physical = records = raw
+        ends: Sequence[int] = range(first, first + len(raw))
+        firsts: Sequence[int] = range(len(raw))
+        if b'"' in b"".join(raw):
+            physical, records, ends, firsts = self._assemble(raw, first)
+        self.line += len(physical)
+        self.offset += sum(map(len, physical))
+        selected: Sequence[int] = range(len(records))
+        if self._skip:
+            selected = [i for i in selected if ends[i] > self._skip]
+            if selected:
+                self._skip = 0
+        read = len(selected)
+        if prefilter is not None and selected:
+            mask = prefilter([records[i] for i in selected])
+            selected = [i for i, ok in zip(selected, mask, strict=True) if ok]
+        lines = [ends[i] for i in selected]
+        seen = _BAD_BYTES[0]
+        texts = [records[i].decode(self._codec, "maillage-import") for i in selected]
+        rows, bad = self._parse(texts, lines)
+        if _BAD_BYTES[0] != seen:
+            for position, text in enumerate(texts):
+                if _SURROGATE.search(text):
+                    index = selected[position]
+                    bad[ends[index]] = self._bad_byte(
+                        records[index], start, physical[: firsts[index]]
+                    )
+        kept_lines: list[int] = []
+        kept_rows: list[list[str]] = []
+        for line, row in zip(lines, rows, strict=True):
+            if row is None or line in bad:
+                continue
+            if not row:  # a blank line: not a row
+                read -= 1
+                continue
+            kept_lines.append(line)
+            kept_rows.append(row)
+        return Block(kept_lines, kept_rows, bad, read, self.line, self.offset)
 
-    def skip_to(self, line: int) -> None:
-        """Resume after ``line``: the rows up to it are parsed but not yielded."""
-        self._skip = line
+    def _assemble(
+        self, raw: list[bytes], first: int
+    ) -> tuple[list[bytes], list[bytes], list[int], list[int]]:
+        """Records of a block holding quotes: lines joined while a quoted field is open."""
+        physical = list(raw)
+        records: list[bytes] = []
+        ends: list[int] = []
+        firsts: list[int] = []
+        pending: list[bytes] = []
+        pending_first = 0
+        i = 0
+        while i < len(physical) or pending:
+            if i == len(physical):
+                more = self._handle.readline()
+                if not more:  # the file ends inside quotes: the parser will say what it can
+                    records.append(b"".join(pending))
+                    ends.append(first + i - 1)
+                    firsts.append(pending_first)
+                    break
+                physical.append(more)
+            line = physical[i]
+            i += 1
+            if pending:
+                pending.append(line)
+                if not _record_is_open(b"".join(pending), self.delimiter):
+                    records.append(b"".join(pending))
+                elif len(pending) > MAX_RECORD_LINES:
+                    # A stray quote: its line stands alone, the following ones are read again.
+                    records.append(pending[0])
+                    i = pending_first + 1
+                else:
+                    continue
+                ends.append(first + i - 1)
+                firsts.append(pending_first)
+                pending = []
+            elif b'"' in line and _record_is_open(line, self.delimiter):
+                pending = [line]
+                pending_first = i - 1
+            else:
+                records.append(line)
+                ends.append(first + i - 1)
+                firsts.append(i - 1)
+        return physical, records, ends, firsts
 
-    def _bad_row(self, row: list[str], line: int) -> bool:
-        """Whether the row holds undecodable bytes; if so, say where in ``bad_lines``."""
-        found = sum(len(_SURROGATE.findall(value)) for value in row)
-        if not found:
-            return False
-        self._bad_seen += found
-        if self._scanner is None:
-            self._scanner = _ByteScanner(self.path, self.encoding)
-        first = line - sum(value.count("\n") for value in row)
-        where = self._scanner.locate(first, line)
-        position, byte = where if where else (-1, "??")
-        self.bad_lines[line] = (
-            f"octet 0x{byte} à la position {position} du fichier : pas du {self.encoding} "
+    def _parse(
+        self, texts: list[str], lines: list[int]
+    ) -> tuple[list[list[str] | None], dict[int, str]]:
+        """Parse decoded records (one row each); a record the parser refuses is a bad line."""
+        try:
+            rows: list[list[str] | None] = list(csv.reader(texts, delimiter=self.delimiter))
+            if len(rows) == len(texts):
+                return rows, {}
+        except csv.Error:
+            pass
+        rows, bad = [], {}
+        for text, line in zip(texts, lines, strict=True):
+            try:
+                parsed = list(csv.reader([text], delimiter=self.delimiter))
+            except csv.Error as exc:
+                bad[line] = f"ligne illisible : {exc}"
+                rows.append(None)
+                continue
+            rows.append(parsed[0] if len(parsed) == 1 else None)
+            if len(parsed) > 1:
+                bad[line] = "ligne illisible : retour à la ligne hors guillemets"
+        return rows, bad
+
+    def _bad_byte(self, record: bytes, block_start: int, before: list[bytes]) -> str:
+        """Where the first undecodable byte of a record is, for the error report."""
+        try:
+            record.decode(self._codec)
+            where, byte = -1, "??"
+        except UnicodeDecodeError as exc:
+            where = block_start + sum(map(len, before)) + exc.start
+            byte = record[exc.start : exc.start + 1].hex().upper()
+        return (
+            f"octet 0x{byte} à la position {where} du fichier : pas du {self.encoding} "
             "valide (encodage choisi d'après le début du fichier) ; réenregistrez le fichier "
             "dans un seul encodage ou passez --encoding"
         )
-        return True
-
-    def __iter__(self) -> Iterator[tuple[int, list[str]]]:
-        reader = self._reader
-        skip = self._skip
-        for row in reader:
-            line = reader.line_num + 1
-            if line <= skip:
-                continue
-            if _BAD_BYTES[0] != self._bad_seen and self._bad_row(row, line):
-                yield line, []
-                continue
-            yield line, row
 
     def close(self) -> None:
-        if self._scanner is not None:
-            self._scanner.close()
-        self._text.close()
+        self._handle.close()
 
 
 def cell_text(value: Any) -> str:
@@ -277,7 +382,7 @@ class XlsxRows:
             self.close()
             raise FileRefused(f"{path.name} : feuille vide, pas de ligne d'en-tête.")
 
-    def skip_to(self, line: int) -> None:
+    def skip_to(self, line: int, position: int | None = None) -> None:
         while self.line < line:
             if next(self._rows, None) is None:
                 break
@@ -293,6 +398,17 @@ class XlsxRows:
             if len(cells) < width:
                 cells.extend([""] * (width - len(cells)))
             yield self.line, cells
+
+    def read_block(self, max_lines: int, prefilter: Prefilter | None = None) -> Block | None:
+        """The next ``max_lines`` rows, or None at the end (no prefilter: cells are values)."""
+        lines: list[int] = []
+        rows: list[list[str]] = []
+        for line, cells in islice(self, max(max_lines, 1)):
+            lines.append(line)
+            rows.append(cells)
+        if not rows:
+            return None
+        return Block(lines, rows, {}, len(rows), self.line, self.line)
 
     def close(self) -> None:
         self._book.close()

@@ -12,91 +12,36 @@ columns of each vintage do not matter. See docs/imports.md.
 from __future__ import annotations
 
 import datetime as dt
-import re
 import sys
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+import numpy as np
 from django.db import transaction
 
-from maillage.directory.enums import Family, PointPrecision
-from maillage.directory.models import Establishment, Organisation
-from maillage.directory.validators import LA_POSTE_SIREN, siret_valid
+from maillage.directory.enums import Family
+from maillage.directory.models import Organisation
 
-from . import geo
 from .engine import BatchHook, Chunk, ImportRefused, Pass, PassStats, after_import, run_pass
 from .reading import CsvRows, FileRefused
 from .reference import (
     HEADCOUNT_BANDS,
-    OUTSIDE_TERRITORIES_PREFIXES,
     commune_lookup,
     cooperative_codes,
     legal_categories,
     sector_lookup,
 )
 from .report import Checkpoint, ErrorReport, fingerprint
-from .writers import Upsert, ids_for_sirens, organisation_communes_set
+from .sirene_establishments import EstablishmentPass
+from .sirene_fields import NAF_REV2, NAME_MAX, OLD_NOMENCLATURES, organisation_slug, text
+from .sirens import code_of, column_codes, field_spans, luhn_valid
+from .writers import Upsert, bulk_session
 
-NOT_DIFFUSED = "[ND]"
-_NOT_SLUG = re.compile(r"[^a-z0-9]+")
-# Each digit doubled, then its digits summed (Luhn).
-_DOUBLED = str.maketrans("0123456789", "0246813579")
-NAF_REV2 = {"NAFRev2", ""}
-OLD_NOMENCLATURES = {"NAFRev1", "NAF1993", "NAP"}
-GENERIC_FAMILIES = (Family.OTHER_COOP.value, Family.OTHER_ESS.value)
-NAME_MAX = 255
-SLUG_STEM_MAX = 60
-DEFAULT_BATCH = 20_000
-
-# Street types as INSEE abbreviates them (typeVoie…), spelled out in addresses.
-STREET_TYPES = {
-    "ALL": "Allée", "AV": "Avenue", "BD": "Boulevard", "CAR": "Carrefour", "CHE": "Chemin",
-    "CHS": "Chaussée", "CITE": "Cité", "COR": "Corniche", "CRS": "Cours", "DOM": "Domaine",
-    "DSC": "Descente", "ECA": "Écart", "ESP": "Esplanade", "FG": "Faubourg", "GR": "Grande Rue",
-    "HAM": "Hameau", "HLE": "Halle", "IMP": "Impasse", "LD": "Lieu-dit", "LOT": "Lotissement",
-    "MAR": "Marché", "MTE": "Montée", "PAS": "Passage", "PL": "Place", "PLN": "Plaine",
-    "PLT": "Plateau", "PRO": "Promenade", "PRV": "Parvis", "QUA": "Quartier", "QUAI": "Quai",
-    "RES": "Résidence", "RLE": "Ruelle", "ROC": "Rocade", "RPT": "Rond-point", "RTE": "Route",
-    "RUE": "Rue", "SEN": "Sentier", "SQ": "Square", "TPL": "Terre-plein", "TRA": "Traverse",
-    "VLA": "Villa", "VLGE": "Village",
-}  # fmt: skip
-REPETITION = {"B": "bis", "T": "ter", "Q": "quater", "C": "quinquies"}
-
-
-def _text(value: str) -> str:
-    """A SIRENE text field, with the "[ND]" of non-diffused values read as empty."""
-    value = value.strip()
-    return "" if value == NOT_DIFFUSED else value
-
-
-def organisation_slug(name: str, siren: str) -> str:
-    """A stable, unique page address: the name's slug, then the SIREN."""
-    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
-    stem = _NOT_SLUG.sub("-", folded.lower()).strip("-")[:SLUG_STEM_MAX].strip("-")
-    return f"{stem or 'organisation'}-{siren}"
-
-
-def _luhn(digits: str) -> bool:
-    """Luhn checksum of an ASCII digit string (one C-level pass per half, no Python loop)."""
-    return (
-        sum(map(int, digits[-1::-2])) + sum(map(int, digits[-2::-2].translate(_DOUBLED)))
-    ) % 10 == 0
-
-
-def siren_ok(value: str) -> bool:
-    """Same answer as ``validators.siren_valid``, several times faster (hot path)."""
-    return len(value) == 9 and value.isascii() and value.isdigit() and _luhn(value)
-
-
-def siret_ok(value: str) -> bool:
-    """Same answer as ``validators.siret_valid`` (La Poste's rule delegated to it)."""
-    if len(value) != 14 or not (value.isascii() and value.isdigit()):
-        return False
-    if value.startswith(LA_POSTE_SIREN):
-        return siret_valid(value)
-    return _luhn(value)
+DEFAULT_BATCH = 50_000
+ESS_YES = code_of("O")
+CEASED = code_of("C")
+__all__ = ["DEFAULT_BATCH", "EstablishmentPass", "SireneResult", "UnitPass", "sirene_import"]
 
 
 class UnitPass(Pass):
@@ -129,6 +74,10 @@ class UnitPass(Pass):
         self._category = index["category"]
         self._ess = index.get("ess")
         self._state = index.get("state")
+        self._delimiter = (getattr(reader, "delimiter", ",") or ",").encode("ascii")
+        self._cooperative_codes = np.array([code_of(c) for c in self.cooperative if c.isascii()])
+        self._by_status_codes = np.array([code_of(c) for c in self.ess_by_status if c.isascii()])
+        self.prefilter = self._prefilter
         self.upsert = Upsert(
             Organisation,
             key="siren",
@@ -148,28 +97,60 @@ class UnitPass(Pass):
             },
         )  # fmt: skip
 
-    def keep(self, row: list[str]) -> bool:
-        category = row[self._category]
-        ess = row[self._ess] if self._ess is not None else ""
-        if not (
-            ess == "O"
-            or category in self.cooperative
-            or (ess == "" and category in self.ess_by_status)
-        ):
-            return False
-        return self._state is None or row[self._state] != "C"
+    def _prefilter(self, records: list[bytes]) -> list[bool]:
+        """``keep_rows`` on raw lines, in numpy, so that only units in scope are parsed.
+
+        Exact for lines without quotes; a block where some line has quotes is parsed whole
+        (``keep_rows`` then decides).
+        """
+        spans = field_spans(records, self._delimiter, self.width)
+        if spans is None:
+            return [True] * len(records)
+        _raw, starts, ends = spans
+        category = column_codes(spans, self._category, 4)
+        keep = np.isin(category, self._cooperative_codes)
+        by_status = np.isin(category, self._by_status_codes)
+        if self._ess is None:
+            keep |= by_status
+        else:
+            keep |= column_codes(spans, self._ess, 1) == ESS_YES
+            keep |= (ends[:, self._ess] == starts[:, self._ess]) & by_status
+        if self._state is not None:
+            keep &= column_codes(spans, self._state, 1) != CEASED
+        result: list[bool] = keep.tolist()
+        return result
+
+    def keep_rows(self, rows: list[list[str]]) -> list[bool]:
+        categories = [row[self._category] for row in rows]
+        if self._ess is not None:
+            ess = self._ess
+            flags = [row[ess] for row in rows]
+        else:
+            flags = [""] * len(rows)
+        coop, by_status = self.cooperative, self.ess_by_status
+        if self._state is not None:
+            state = self._state
+            alive = [row[state] != "C" for row in rows]
+        else:
+            alive = [True] * len(rows)
+        return [
+            (flag == "O" or category in coop or (flag == "" and category in by_status)) and ok
+            for category, flag, ok in zip(categories, flags, alive, strict=True)
+        ]
 
     def prepare(self, chunk: Chunk) -> list[tuple[int, Any]]:
         items: list[tuple[int, Any]] = []
         categories = self.categories
         sectors = self.sectors
         stats = self.stats
-        for line, values in zip(chunk.lines, chunk.rows, strict=True):
-            (siren, category, name, usual_name, acronym, ess, _state, diffusion, created,
+        sirens = [values[0].strip() for values in chunk.rows]
+        stats.kept += len(sirens)
+        for line, values, siren, siren_ok in zip(
+            chunk.lines, chunk.rows, sirens, luhn_valid(sirens, 9), strict=True
+        ):
+            (_siren, category, name, usual_name, acronym, ess, _state, diffusion, created,
              band, naf, nomenclature) = values  # fmt: skip
-            stats.kept += 1
-            siren = siren.strip()
-            if not siren_ok(siren):
+            if not siren_ok:
                 self.error(line, "siren", siren, "SIREN invalide (9 chiffres, clé de Luhn)")
                 continue
             legal = categories.get(category)
@@ -179,7 +160,7 @@ class UnitPass(Pass):
                 )
                 continue
             sector_id = None
-            naf = _text(naf)
+            naf = text(naf)
             if naf:
                 if nomenclature in NAF_REV2:
                     sector_id = sectors.get(naf)
@@ -192,7 +173,7 @@ class UnitPass(Pass):
                     )
                     continue
             creation_date = None
-            created = _text(created)
+            created = text(created)
             if created:
                 try:
                     creation_date = dt.date.fromisoformat(created)
@@ -203,14 +184,14 @@ class UnitPass(Pass):
             if band not in HEADCOUNT_BANDS:
                 self.error(line, "band", band, "tranche d'effectif inconnue")
                 continue
-            display = (_text(name) or _text(usual_name) or _text(acronym)
+            display = (text(name) or text(usual_name) or text(acronym)
                        or f"Unité légale {siren}")[:NAME_MAX]  # fmt: skip
             is_ess = ess == "O" if ess in ("O", "N") else legal.ess_by_status
             family = legal.family or Family.OTHER_ESS.value
             items.append(
                 (
                     line,
-                    (siren, display, _text(acronym)[:60], organisation_slug(display, siren),
+                    (siren, display, text(acronym)[:60], organisation_slug(display, siren),
                      category, family, is_ess, sector_id, creation_date, band,
                      diffusion in ("P", "N")),
                 )
@@ -221,180 +202,6 @@ class UnitPass(Pass):
         # The same SIREN twice in a batch: the last line wins (PostgreSQL refuses duplicates).
         rows = list({row[0]: row for _line, row in items}.values())
         self.upsert.run(rows)
-        self.stats.written += len(rows)
-
-
-class EstablishmentPass(Pass):
-    """StockEtablissement → Establishment, upserted by SIRET, for units in the directory."""
-
-    name = "etablissements"
-    wanted = {
-        "siret": ("siret",),
-        "siren": ("siren",),
-        "head_office": ("etablissementSiege",),
-        "state": ("etatAdministratifEtablissement",),
-        "commune": ("codeCommuneEtablissement",),
-        "country": ("codePaysEtrangerEtablissement",),
-        "diffusion": ("statutDiffusionEtablissement",),
-        "band": ("trancheEffectifsEtablissement",),
-        "sign": ("enseigne1Etablissement",),
-        "usual_name": ("denominationUsuelleEtablissement",),
-        "number": ("numeroVoieEtablissement",),
-        "repetition": ("indiceRepetitionEtablissement",),
-        "street_type": ("typeVoieEtablissement",),
-        "street": ("libelleVoieEtablissement",),
-        "postal_code": ("codePostalEtablissement",),
-        "x": ("coordonneeLambertAbscisseEtablissement",),
-        "y": ("coordonneeLambertOrdonneeEtablissement",),
-        "naf": ("activitePrincipaleEtablissement",),
-        "naf_nomenclature": ("nomenclatureActivitePrincipaleEtablissement",),
-    }
-    required = ("siret", "head_office", "state", "commune")
-
-    def __init__(
-        self,
-        reader: CsvRows,
-        report: ErrorReport,
-        *,
-        sectors: dict[str, int],
-        communes: dict[str, Any],
-    ) -> None:
-        super().__init__(reader, report)
-        self.sectors = sectors
-        self.communes = communes
-        self.has_siren = "siren" in self.header.index
-        self.upsert = Upsert(
-            Establishment,
-            key="siret",
-            fields=[
-                "siret", "organisation_id", "name", "is_headquarters", "is_active", "address",
-                "postal_code", "commune_id", "latitude", "longitude", "point_precision",
-                "sector_id", "headcount_band", "diffusion_partial",
-            ],
-            update=[
-                "organisation_id", "name", "is_headquarters", "is_active", "address",
-                "postal_code", "commune_id", "latitude", "longitude", "point_precision",
-                "sector_id", "headcount_band", "diffusion_partial",
-            ],
-        )  # fmt: skip
-
-    def prepare(self, chunk: Chunk) -> list[tuple[int, Any]]:
-        rows = chunk.rows
-        if self.has_siren:
-            sirens = {values[1] for values in rows}
-        else:
-            sirens = {values[0][:9] for values in rows}
-        organisations = ids_for_sirens(sirens)
-        if not organisations:
-            return []
-        communes = self.communes
-        sectors = self.sectors
-        stats = self.stats
-        has_siren = self.has_siren
-        items: list[tuple[int, Any]] = []
-        projected: dict[int, tuple[list[int], list[float], list[float]]] = {}
-        # Establishments of units outside the directory are dropped before any other work.
-        position = 1 if has_siren else None
-        in_scope = [
-            (line, values)
-            for line, values in zip(chunk.lines, rows, strict=True)
-            if (values[1] if position else values[0][:9]) in organisations
-        ]
-        stats.kept += len(in_scope)
-        for line, values in in_scope:
-            (siret, siren, head_office, state, commune_code, country, diffusion, band, sign,
-             usual_name, number, repetition, street_type, street, postal_code, x, y, naf,
-             nomenclature) = values  # fmt: skip
-            if not has_siren:
-                siren = siret[:9]
-            organisation_id = organisations[siren]
-            if not siret_ok(siret) or not siret.startswith(siren):
-                self.error(line, "siret", siret, "SIRET invalide (14 chiffres, clé de Luhn)")
-                continue
-            if state not in ("A", "F"):
-                self.error(line, "state", state, "état administratif inconnu (attendu A ou F)")
-                continue
-            commune = communes.get(commune_code)
-            if commune is None and commune_code:
-                if not commune_code.startswith(OUTSIDE_TERRITORIES_PREFIXES):
-                    self.error(line, "commune", commune_code, "code commune INSEE inconnu")
-                    continue
-            elif commune is None and not _text(country):
-                self.error(line, "commune", commune_code, "code commune absent (et pas de pays)")
-                continue
-            sector_id = None
-            naf = _text(naf)
-            if naf:
-                if nomenclature in NAF_REV2:
-                    sector_id = sectors.get(naf)
-                    if sector_id is None:
-                        self.error(line, "naf", naf, "code NAF rév. 2 inconnu")
-                        continue
-                elif nomenclature not in OLD_NOMENCLATURES:
-                    self.error(
-                        line, "naf_nomenclature", nomenclature, "nomenclature d'activité inconnue"
-                    )
-                    continue
-            band = band.strip() or "NN"
-            if band not in HEADCOUNT_BANDS:
-                self.error(line, "band", band, "tranche d'effectif inconnue")
-                continue
-            partial = diffusion in ("P", "N")
-            latitude = longitude = None
-            precision = PointPrecision.NONE.value
-            address = ""
-            if not partial:
-                number = _text(number)
-                street = _text(street)
-                if street:
-                    kind = _text(street_type)
-                    kind = STREET_TYPES.get(kind, kind)
-                    suffix = REPETITION.get(_text(repetition), _text(repetition).lower())
-                    address = " ".join(part for part in (number, suffix, kind, street) if part)[
-                        :NAME_MAX
-                    ]
-                if commune is not None:
-                    x, y = _text(x), _text(y)
-                    if x and y:
-                        try:
-                            fx, fy = float(x), float(y)
-                        except ValueError:
-                            self.error(line, "x", f"{x} {y}", "coordonnées non numériques")
-                            continue
-                        epsg = geo.crs_for_departement(commune.departement)
-                        slot = projected.setdefault(epsg, ([], [], []))
-                        slot[0].append(len(items))
-                        slot[1].append(fx)
-                        slot[2].append(fy)
-                    if commune.latitude is not None:
-                        latitude, longitude = commune.latitude, commune.longitude
-                        precision = PointPrecision.COMMUNE.value
-            postal = _text(postal_code)[:5]
-            items.append(
-                (
-                    line,
-                    [siret, organisation_id, (_text(sign) or _text(usual_name))[:NAME_MAX],
-                     head_office.lower() in ("true", "1", "o", "oui"), state == "A", address,
-                     postal, commune.code if commune else None, latitude, longitude, precision,
-                     sector_id, band, partial],
-                )
-            )  # fmt: skip
-        for epsg, (indexes, xs, ys) in projected.items():
-            for position, point in zip(indexes, geo.to_wgs84(epsg, xs, ys), strict=True):
-                if point is not None:
-                    row = items[position][1]
-                    row[8], row[9] = point
-                    row[10] = PointPrecision.ADDRESS.value
-        return items
-
-    def save(self, items: list[tuple[int, Any]]) -> None:
-        unique = {row[0]: tuple(row) for _line, row in items}
-        rows = list(unique.values())
-        self.upsert.run(rows)
-        # The unit's commune is its head office's.
-        organisation_communes_set(
-            [(row[7], row[1]) for row in rows if row[3] and row[7] is not None]
-        )
         self.stats.written += len(rows)
 
 
@@ -465,7 +272,7 @@ def sirene_import(
     counter = [0]
     try:
         if strict:
-            with transaction.atomic():
+            with bulk_session(), transaction.atomic():
                 unit_stats, estab_stats = _both_passes(
                     unites, etablissements, report, sectors, encoding, batch_size, True,
                     progress_stream, None, {}, on_batch, counter,
@@ -473,10 +280,11 @@ def sirene_import(
                 if report.count:
                     raise ImportRefused(report.count, report_path)
         else:
-            unit_stats, estab_stats = _both_passes(
-                unites, etablissements, report, sectors, encoding, batch_size, False,
-                progress_stream, checkpoint, state, on_batch, counter,
-            )  # fmt: skip
+            with bulk_session():
+                unit_stats, estab_stats = _both_passes(
+                    unites, etablissements, report, sectors, encoding, batch_size, False,
+                    progress_stream, checkpoint, state, on_batch, counter,
+                )  # fmt: skip
             assert checkpoint is not None
             checkpoint.clear()
         after_import(refresh_search=refresh_search)
@@ -526,6 +334,7 @@ def _both_passes(
                 progress_stream=progress_stream,
                 checkpoint=checkpoint,
                 resume_line=done.get("line", 0),
+                resume_position=done.get("position"),
                 on_batch=on_batch,
                 batch_counter=counter,
             )
@@ -541,6 +350,7 @@ def _both_passes(
             progress_stream=progress_stream,
             checkpoint=checkpoint,
             resume_line=done.get("line", 0),
+            resume_position=done.get("position"),
             on_batch=on_batch,
             batch_counter=counter,
         )

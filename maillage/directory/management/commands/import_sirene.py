@@ -37,7 +37,15 @@ class Command(BaseCommand):
         parser.add_argument(
             "--encoding", help="Forcer l'encodage (utf-8, cp1252…) au lieu de le deviner."
         )
-        parser.add_argument("--batch-size", type=int, default=DEFAULT_BATCH)
+        parser.add_argument(
+            "--batch-size",
+            type=int,
+            default=DEFAULT_BATCH,
+            help=(
+                "Lignes lues par lot : chaque lot est écrit dans sa propre transaction, puis "
+                f"le point de reprise enregistré (défaut : {DEFAULT_BATCH})."
+            ),
+        )
         parser.add_argument(
             "--no-search-refresh",
             action="store_true",
