@@ -75,7 +75,7 @@ class SearchQuery:
     sector_code: str = ""
     zone: tuple[str, str] | None = None
     near_commune: str = ""
-    radius_km: int | None = None
+    radius_km: float | None = None  # whole km as typed; the search may narrow it
     intervenes_in: str = ""
     headcount_bands: list[str] = field(default_factory=list)
     labels: list[str] = field(default_factory=list)
@@ -87,6 +87,8 @@ class SearchQuery:
     near: Commune | None = field(default=None, compare=False, repr=False)
     intervenes: Commune | None = field(default=None, compare=False, repr=False)
     sector: Sector | None = field(default=None, compare=False, repr=False)
+    # The sector and every node under it, as ids: filled by the search the first time.
+    sector_ids: list[int] | None = field(default=None, compare=False, repr=False)
 
     # --- Reading ---------------------------------------------------------------------------
 

@@ -132,6 +132,9 @@ class Organisation(models.Model):
         indexes = [
             models.Index(fields=["family"], name="org_family_idx"),
             models.Index(fields=["headcount_band"], name="org_headcount_band_idx"),
+            # Search: a sector with a family (SQLite's planner, knowing only averages, would
+            # otherwise walk a family as large as "other ESS" to find one sector's few).
+            models.Index(fields=["sector", "family"], name="org_sector_family_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -198,7 +201,20 @@ class Establishment(models.Model):
         verbose_name = _("établissement")
         verbose_name_plural = _("établissements")
         ordering = ["-is_headquarters", "siret"]
-        indexes = [models.Index(fields=["latitude", "longitude"], name="estab_point_idx")]
+        indexes = [
+            models.Index(fields=["latitude", "longitude"], name="estab_point_idx"),
+            # The directory search's place filters read these alone (covering, active only).
+            models.Index(
+                fields=["latitude", "longitude", "organisation"],
+                condition=Q(is_active=True),
+                name="estab_active_point_idx",
+            ),
+            models.Index(
+                fields=["commune", "organisation"],
+                condition=Q(is_active=True),
+                name="estab_active_commune_idx",
+            ),
+        ]
         constraints = [
             # Partial diffusion (statutDiffusion = P): neither address nor point may be kept.
             models.CheckConstraint(
@@ -394,6 +410,35 @@ class SearchWord(models.Model):
 
     def __str__(self) -> str:
         return self.word
+
+
+class SearchReach(models.Model):
+    """Where an active offer delivered "within a radius" reaches, cut into grid cells.
+
+    One row per grid cell (`search.reach_cell`, half a degree each way) that the circle's
+    bounding box touches, with the circle itself: "intervenes in commune C" reads the rows of
+    C's cell and checks the exact distance on them, instead of measuring every offer. The
+    centre is the offer's origin establishment, else the head office (both active, located).
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    cell = models.IntegerField()
+    latitude = models.FloatField()
+    longitude = models.FloatField()
+    radius_km = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("portée d'une offre")
+        verbose_name_plural = _("portées des offres")
+        indexes = [
+            models.Index(
+                fields=["cell", "latitude", "longitude", "radius_km", "organisation"],
+                name="search_reach_cell_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} → {self.cell}"
 
 
 # --- Pages: keeping profiles alive (profile changes, contact messages, reminders) -------------

@@ -1,4 +1,4 @@
-"""Directory search: full text, filters, distance; the search documents that feed it.
+"""Directory search: full text, filters, distance, and the page of results (reads only).
 
 One selector, two databases. The text is folded and stemmed in Python (stemmer.py) at index
 and at query time, and every query word is matched as a prefix of an indexed stem:
@@ -7,13 +7,21 @@ and at query time, and every query word is matched as a prefix of an indexed ste
 - PostgreSQL: a generated tsvector column (`french_unaccent` configuration, name weighted A)
   with a GIN index, ranked by ts_rank.
 
-Both are created by migration 0003_search_documents outside the model state, and reached here
-through `QuerySet.extra` (a join on the index and its rank, which the ORM cannot spell).
+Both are created by migration 0003_search_documents outside the model state (PostgreSQL's
+title-only vector by 0006), filled by search_index.py, and reached here through
+`QuerySet.extra` (a join on the index and its rank, which the ORM cannot spell).
 
 Places are codes and points, never polygons (see docs/architecture.md): an organisation is in a
 territory or a radius when its head office or one of its active establishments is; distances
 use a local flat-Earth projection around the searched commune (well under 1 % off at the radii
 a directory uses), which keeps them plain SQL arithmetic on both databases.
+
+"Intervenes in" a commune reads offers for all of France through their index, zones up the
+commune's hierarchy, and circles of radius offers cut beforehand into grid cells
+(`SearchReach`, written with the documents by search_index.py).
+
+A page never ranks, counts or sorts the whole set of matches: ranking.py reads a bounded
+number of candidates and says "plus de 1 000" when there are more (`RESULT_CAP`).
 
 Searches that find nothing look for close words in the vocabulary of indexed words
 (`SearchWord`, difflib) and answer for the corrected text, saying so.
@@ -23,18 +31,14 @@ from __future__ import annotations
 
 import difflib
 import math
-from collections import Counter
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from django.core.paginator import Page, Paginator
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import (
     ExpressionWrapper,
     F,
     FloatField,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -45,21 +49,24 @@ from django.db.models.functions import Coalesce
 from maillage.territories.enums import ZoneLevel
 from maillage.territories.models import Commune
 
-from .enums import Visibility, ZoneMode
+from .enums import ZoneMode
 from .filters import SORT_DISTANCE, SORT_RELEVANCE, SearchQuery
 from .models import (
-    Entrepreneur,
     Establishment,
     Offer,
     OfferZone,
     Organisation,
-    SearchDocument,
+    SearchReach,
     SearchWord,
 )
-from .stemmer import index_text, query_terms, words
+from .ranking import RESULT_CAP, page_of_ids
+from .search_index import reach_cell, search_document_refresh
+from .stemmer import query_terms, words
 
 __all__ = [
     "PAGE_SIZE",
+    "RESULT_CAP",
+    "ResultPage",
     "SearchResults",
     "establishments_matching",
     "organisations_matching",
@@ -70,106 +77,11 @@ __all__ = [
 
 PAGE_SIZE = 20
 KM_PER_DEGREE = 111.195  # one degree of latitude (mean Earth radius)
-REFRESH_CHUNK = 2000
 SUGGESTION_CUTOFF = 0.75
-# Offers delivered "within a radius" are looked for among establishments this close at most.
-MAX_OFFER_RADIUS_KM = 300
 
 FTS_TABLE = "directory_search_fts"
 DOC_TABLE = "directory_searchdocument"
 ORG_TABLE = "directory_organisation"
-
-
-# --- Search documents (writes) -------------------------------------------------------------
-
-
-def _document(organisation: Organisation) -> tuple[str, str, list[str]]:
-    """(title, body) as the index stores them, and the folded words for the vocabulary."""
-    title_parts = [organisation.name, organisation.acronym]
-    body_parts = [organisation.description]
-    if organisation.sector is not None:
-        body_parts.append(organisation.sector.display_label)
-    public = organisation.public_ents  # type: ignore[attr-defined]
-    public_ids = {entrepreneur.pk for entrepreneur in public}
-    for offer in organisation.offers.all():
-        # Offers of an entrepreneur whose profile is not public stay out of the index.
-        if offer.entrepreneur_id is not None and offer.entrepreneur_id not in public_ids:
-            continue
-        body_parts += [offer.title, offer.description, offer.keywords.replace(",", " ")]
-        if offer.sector is not None:
-            body_parts.append(offer.sector.display_label)
-    for entrepreneur in public:
-        body_parts.append(entrepreneur.activity)
-    title_text = " ".join(p for p in title_parts if p)
-    body_text = " ".join(p for p in body_parts if p)
-    return (
-        index_text(title_text),
-        index_text(body_text),
-        words(title_text) + words(body_text),
-    )
-
-
-def search_document_refresh(
-    *,
-    organisation_ids: Iterable[int] | None = None,
-    progress: Callable[[str], None] | None = None,
-) -> int:
-    """Rebuild the search documents of these organisations (all of them when None).
-
-    Call it after writing an organisation, its offers or its entrepreneurs; imports and the
-    demo generator call it once at the end, without ids. A full rebuild also recounts the
-    vocabulary; a partial one only adds the new words. Returns the number of documents
-    written. Rerunnable: a document is replaced, never duplicated.
-    """
-    full = organisation_ids is None
-    ids: list[int] = (
-        list(Organisation.objects.order_by("pk").values_list("pk", flat=True))
-        if organisation_ids is None
-        else sorted(set(organisation_ids))
-    )
-    vocabulary: Counter[str] = Counter()
-    written = 0
-    public = Entrepreneur.objects.filter(visibility=Visibility.PUBLIC)
-    for start in range(0, len(ids), REFRESH_CHUNK):
-        chunk = ids[start : start + REFRESH_CHUNK]
-        organisations = (
-            Organisation.objects.filter(pk__in=chunk)
-            .select_related("sector")
-            .prefetch_related(
-                Prefetch(
-                    "offers",
-                    queryset=Offer.objects.filter(is_active=True)
-                    .select_related("sector")
-                    .order_by("pk"),
-                ),
-                Prefetch("entrepreneurs", queryset=public.order_by("pk"), to_attr="public_ents"),
-            )
-        )
-        documents = []
-        for organisation in organisations:
-            title, body, found = _document(organisation)
-            vocabulary.update(set(found))
-            documents.append(SearchDocument(organisation=organisation, title=title, body=body))
-        with transaction.atomic():
-            SearchDocument.objects.filter(organisation_id__in=chunk).delete()
-            SearchDocument.objects.bulk_create(documents)
-        written += len(documents)
-        if progress is not None:
-            progress(f"  documents de recherche {written}/{len(ids)}")
-    _vocabulary_store(vocabulary, replace=full)
-    return written
-
-
-def _vocabulary_store(vocabulary: Counter[str], *, replace: bool) -> None:
-    rows = [
-        SearchWord(word=word, length=len(word), frequency=count)
-        for word, count in vocabulary.items()
-        if len(word) <= 40 and not word.isdigit()
-    ]
-    with transaction.atomic():
-        if replace:
-            SearchWord.objects.all().delete()
-        SearchWord.objects.bulk_create(rows, batch_size=5000, ignore_conflicts=True)
 
 
 # --- Filters -------------------------------------------------------------------------------
@@ -199,23 +111,29 @@ def _box(prefix: str, commune: Commune, radius_km: float) -> Q:
     )
 
 
-def _zone_q(prefix: str, level: str, code: str) -> Q:
-    """Rows whose commune (reached through `prefix`) lies in the zone (level, code)."""
+def _zone_q(level: str, code: str) -> Q:
+    """Establishments whose commune lies in the zone (level, code).
+
+    Above the commune, the zone's communes are listed first (a few hundred at most through
+    their own indexes), then their establishments through the (commune, organisation) index.
+    """
+    zone = ZoneLevel(level)
+    if zone == ZoneLevel.COMMUNE:
+        return Q(commune_id=code)
     lookups = {
-        ZoneLevel.COMMUNE: "commune_id",
-        ZoneLevel.EPCI: "commune__epci_id",
-        ZoneLevel.DEPARTEMENT: "commune__departement_id",
-        ZoneLevel.REGION: "commune__region_id",
-        ZoneLevel.UNION: "commune__departement__union_id",
+        ZoneLevel.EPCI: "epci_id",
+        ZoneLevel.DEPARTEMENT: "departement_id",
+        ZoneLevel.REGION: "region_id",
+        ZoneLevel.UNION: "departement__union_id",
     }
-    return Q(**{prefix + lookups[ZoneLevel(level)]: code})
+    return Q(commune_id__in=Commune.objects.filter(**{lookups[zone]: code}).values("code"))
 
 
 def _establishments_in_place(query: SearchQuery) -> QuerySet[Establishment]:
     """Active establishments within the query's territory and radius (no other filter)."""
     establishments = Establishment.objects.filter(is_active=True)
     if query.zone is not None:
-        establishments = establishments.filter(_zone_q("", *query.zone))
+        establishments = establishments.filter(_zone_q(*query.zone))
     if query.near is not None and query.radius_km:
         radius = float(query.radius_km)
         establishments = establishments.filter(_box("", query.near, radius)).alias(
@@ -250,44 +168,24 @@ def _intervenes_q(commune: Commune) -> Q:
     zone_match = Q()
     for level, code in ancestry:
         zone_match |= Q(level=level, code=code)
-    offers = Offer.objects.filter(is_active=True)
     # Index-friendly parts, each a list of organisation ids, joined by one UNION (evaluated
-    # once) rather than an OR that would be checked organisation by organisation.
+    # once) rather than an OR of subqueries: PostgreSQL estimates the size of a UNION well
+    # but not that of an OR, and then walks every organisation.
     parts = [
-        offers.filter(zone_mode=ZoneMode.FRANCE).values("organisation_id"),
-        offers.filter(
-            zone_mode=ZoneMode.ZONES,
-            pk__in=OfferZone.objects.filter(zone_match).values("offer_id"),
-        ).values("organisation_id"),
+        # All of France: the (zone_mode, is_active, organisation_id) index alone.
+        Offer.objects.filter(zone_mode=ZoneMode.FRANCE, is_active=True).values("organisation_id"),
+        # From the zones (a few hundred rows through their (level, code) index) to the offers.
+        OfferZone.objects.filter(
+            zone_match, offer__is_active=True, offer__zone_mode=ZoneMode.ZONES
+        ).values("offer__organisation_id"),
     ]
     if commune.latitude is not None and commune.longitude is not None:
-        # Origin, else the head office: offers drawn from establishments near enough that
-        # the largest radius could reach the commune (a bounding box the index serves).
-        origins = Establishment.objects.filter(
-            _box("", commune, MAX_OFFER_RADIUS_KM), is_active=True
-        )
+        # Circles around the origin, else the head office, cut into grid cells beforehand
+        # (search_index.SearchReach): the commune's cell, then the exact distance.
         parts.append(
-            offers.filter(zone_mode=ZoneMode.RADIUS, origin_id__in=origins.values("pk"))
-            .alias(o2=_planar_d2("origin__latitude", "origin__longitude", commune))
-            .filter(o2__lte=F("radius_km") * F("radius_km"))
-            .values("organisation_id")
-        )
-        head_offices = origins.filter(is_headquarters=True)
-        parts.append(
-            offers.filter(
-                zone_mode=ZoneMode.RADIUS,
-                origin__isnull=True,
-                organisation_id__in=head_offices.values("organisation_id"),
-            )
-            .alias(
-                h2=Subquery(
-                    head_offices.filter(organisation_id=OuterRef("organisation_id"))
-                    .annotate(d2=_planar_d2("latitude", "longitude", commune))
-                    .values("d2")[:1],
-                    output_field=FloatField(),
-                )
-            )
-            .filter(h2__lte=F("radius_km") * F("radius_km"))
+            SearchReach.objects.filter(cell=reach_cell(commune.latitude, commune.longitude))
+            .alias(d2=_planar_d2("latitude", "longitude", commune))
+            .filter(d2__lte=F("radius_km") * F("radius_km"))
             .values("organisation_id")
         )
     parts = [part.order_by() for part in parts]
@@ -304,7 +202,11 @@ def _filtered(query: SearchQuery) -> QuerySet[Organisation]:
     if query.sector is not None:
         from maillage.sectors.selectors import sector_subtree
 
-        organisations = organisations.filter(sector__in=sector_subtree(query.sector))
+        # As a list of ids (read once per search): the databases plan well for a list, badly
+        # for the subtree query.
+        if query.sector_ids is None:
+            query.sector_ids = list(sector_subtree(query.sector).values_list("pk", flat=True))
+        organisations = organisations.filter(sector_id__in=query.sector_ids)
     for slug in query.labels:
         organisations = organisations.filter(
             pk__in=Organisation.labels.through.objects.filter(label_id=slug).values(
@@ -319,29 +221,43 @@ def _filtered(query: SearchQuery) -> QuerySet[Organisation]:
     return organisations
 
 
-def _with_text(organisations: QuerySet[Organisation], terms: list[str]) -> QuerySet[Organisation]:
+def _with_text(
+    organisations: QuerySet[Organisation], terms: list[str], *, in_title: bool = False
+) -> QuerySet[Organisation]:
     """Only organisations whose document matches every term (as a prefix), with a `rank`
-    (lower is better) to sort by."""
+    (lower is better) and a `hit` (the index's row order, cheap to walk) to sort by.
+
+    With `in_title`, every term must match the name or the acronym.
+    """
     if connection.vendor == "postgresql":
         tsquery = " & ".join(f"{term}:*" for term in terms)
         to_tsquery = "to_tsquery('public.french_unaccent'::regconfig, %s)"
+        # The title has its own indexed vector (migration 0006): name matches are found
+        # through it, never by reading every document's weights.
+        column = "title_vector" if in_title else "vector"
         # Terms are folded stems (a-z, 0-9) and travel as parameters anyway.
         return organisations.extra(  # noqa: S610
             tables=[DOC_TABLE],
             where=[
                 f"{DOC_TABLE}.organisation_id = {ORG_TABLE}.id",
-                f"{DOC_TABLE}.vector @@ {to_tsquery}",
+                f"{DOC_TABLE}.{column} @@ {to_tsquery}",
             ],
             params=[tsquery],
-            select={"rank": f"-ts_rank({DOC_TABLE}.vector, {to_tsquery})"},
+            select={
+                "rank": f"-ts_rank({DOC_TABLE}.vector, {to_tsquery})",
+                "hit": f"{DOC_TABLE}.organisation_id",
+            },
             select_params=[tsquery],
         )
-    match = " ".join(f'"{term}"*' for term in terms)
+    match = " AND ".join(f'"{term}"*' for term in terms)
+    if in_title:
+        match = "{title} : (" + match + ")"
     return organisations.extra(  # noqa: S610
         tables=[FTS_TABLE],
         where=[f"{FTS_TABLE} MATCH %s", f"{FTS_TABLE}.rowid = {ORG_TABLE}.id"],
         params=[match],
-        select={"rank": f"bm25({FTS_TABLE}, 10.0, 1.0)"},
+        # The FTS5 table hands out its rows in rowid order: ordering by it costs no sort.
+        select={"rank": f"bm25({FTS_TABLE}, 10.0, 1.0)", "hit": f"{FTS_TABLE}.rowid"},
     )
 
 
@@ -361,6 +277,24 @@ def _text_ids(terms: list[str]) -> RawSQL:
     )
 
 
+def nearest_d2(query: SearchQuery) -> Coalesce:
+    """Squared distance (km²) from the searched commune to the organisation's nearest active
+    establishment, else to its head office's commune (an expression to annotate)."""
+    assert query.near is not None
+    nearest = (
+        Establishment.objects.filter(
+            organisation_id=OuterRef("pk"), is_active=True, latitude__isnull=False
+        )
+        .annotate(d2=_planar_d2("latitude", "longitude", query.near))
+        .order_by("d2")
+        .values("d2")[:1]
+    )
+    return Coalesce(
+        Subquery(nearest, output_field=FloatField()),
+        _planar_d2("commune__latitude", "commune__longitude", query.near),
+    )
+
+
 def organisations_matching(query: SearchQuery) -> QuerySet[Organisation]:
     """Organisations matching the query, in the order asked, with what the list shows.
 
@@ -373,20 +307,7 @@ def organisations_matching(query: SearchQuery) -> QuerySet[Organisation]:
         organisations = _with_text(organisations, terms)
     sort = query.effective_sort
     if query.near is not None:
-        nearest = (
-            Establishment.objects.filter(
-                organisation_id=OuterRef("pk"), is_active=True, latitude__isnull=False
-            )
-            .annotate(d2=_planar_d2("latitude", "longitude", query.near))
-            .order_by("d2")
-            .values("d2")[:1]
-        )
-        organisations = organisations.annotate(
-            distance_d2=Coalesce(
-                Subquery(nearest, output_field=FloatField()),
-                _planar_d2("commune__latitude", "commune__longitude", query.near),
-            )
-        )
+        organisations = organisations.annotate(distance_d2=nearest_d2(query))
     if sort == SORT_DISTANCE and query.near is not None:
         return organisations.order_by(F("distance_d2").asc(nulls_last=True), "name", "pk")
     if sort == SORT_RELEVANCE and terms:
@@ -462,25 +383,56 @@ def suggest(text: str) -> str | None:
 
 
 @dataclass
+class ResultPage:
+    """One page of a search: its number, and whether others come before and after.
+
+    The total is exact up to `RESULT_CAP`; beyond, the search only knows there are more (it
+    never counts a huge set), so there is no last page number (`num_pages` is None).
+    """
+
+    number: int
+    page_size: int
+    total: int
+    capped: bool
+    has_more: bool
+
+    def has_next(self) -> bool:
+        return self.has_more
+
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def has_other_pages(self) -> bool:
+        return self.has_next() or self.has_previous()
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def num_pages(self) -> int | None:
+        if self.capped:
+            return None
+        return max(1, math.ceil(self.total / self.page_size))
+
+
+@dataclass
 class SearchResults:
-    """One page of results and what the page says about them."""
+    """One page of results and what the page says about them.
+
+    `total` is exact unless `capped`: then more than `total` (= RESULT_CAP) organisations
+    match, and the page says "plus de 1 000".
+    """
 
     query: SearchQuery
-    page: Page
+    page: ResultPage
     total: int
+    capped: bool = False
     suggestion: str | None = None
     corrected: bool = False
     rows: list[Organisation] = field(default_factory=list)
-
-
-def _page(query: SearchQuery, page_size: int) -> tuple[Page, list[Organisation]]:
-    paginator = Paginator(organisations_matching(query), page_size)
-    page = paginator.get_page(query.page)
-    rows = list(page.object_list)
-    for organisation in rows:
-        d2 = getattr(organisation, "distance_d2", None)
-        organisation.distance_km = math.sqrt(d2) if d2 is not None else None  # type: ignore[attr-defined]
-    return page, rows
 
 
 def search(query: SearchQuery, *, page_size: int = PAGE_SIZE) -> SearchResults:
@@ -488,18 +440,67 @@ def search(query: SearchQuery, *, page_size: int = PAGE_SIZE) -> SearchResults:
 
     When the text finds nothing and a close spelling exists, the results are those of the
     corrected text (`corrected` is set) and `suggestion` carries it for "Vouliez-vous dire".
-    Costs a count and a page query, plus a few index reads when there is nothing to show.
+    Reads a bounded number of candidates whatever the size of the directory (see
+    `ranking.py`): two to five queries, plus a few index reads when nothing is found.
     """
-    page, rows = _page(query, page_size)
-    results = SearchResults(query=query, page=page, total=page.paginator.count, rows=rows)
+    results = _results(query, page_size)
     if results.total == 0 and query.q:
         suggestion = suggest(query.q)
         if suggestion and suggestion != query.q:
             results.suggestion = suggestion
-            corrected_query = SearchQuery(**{**query.__dict__, "q": suggestion})
-            page, rows = _page(corrected_query, page_size)
-            if page.paginator.count:
-                results.page, results.rows = page, rows
-                results.total = page.paginator.count
+            corrected = _results(SearchQuery(**{**query.__dict__, "q": suggestion}), page_size)
+            if corrected.total:
+                results.page, results.rows = corrected.page, corrected.rows
+                results.total, results.capped = corrected.total, corrected.capped
                 results.corrected = True
     return results
+
+
+def _results(query: SearchQuery, page_size: int) -> SearchResults:
+    terms = query_terms(query.q)
+
+    def candidates(radius_km: float | None) -> QuerySet[Organisation]:
+        narrowed = query if radius_km is None else replace(query, radius_km=radius_km)
+        found = _filtered(narrowed)
+        return _with_text(found, terms) if terms else found
+
+    titles = _with_text(_filtered(query), terms, in_title=True) if terms else None
+    found = page_of_ids(
+        query,
+        candidates,
+        titles=titles,
+        page_size=page_size,
+        count_all=query.is_empty,
+        distances=_distances,
+    )
+    by_pk = Organisation.objects.select_related("commune", "sector").in_bulk(found.ids)
+    rows = [by_pk[pk] for pk in found.ids if pk in by_pk]
+    for organisation in rows:
+        d2 = found.distances_d2.get(organisation.pk)
+        organisation.distance_km = math.sqrt(d2) if d2 is not None else None  # type: ignore[attr-defined]
+    page = ResultPage(
+        number=found.number,
+        page_size=page_size,
+        total=found.total,
+        capped=found.capped,
+        has_more=found.has_more,
+    )
+    return SearchResults(query=query, page=page, total=found.total, capped=found.capped, rows=rows)
+
+
+def _distances(query: SearchQuery, ids: list[int]) -> dict[int, float]:
+    """Squared distance (km²) from the searched commune to the nearest active, located
+    establishment of each of these organisations (those without one are left out)."""
+    assert query.near is not None
+    distances: dict[int, float] = {}
+    located = Establishment.objects.filter(
+        organisation_id__in=ids, is_active=True, latitude__isnull=False, longitude__isnull=False
+    )
+    for org_id, d2 in (
+        located.order_by()
+        .annotate(d2=_planar_d2("latitude", "longitude", query.near))
+        .values_list("organisation_id", "d2")
+    ):
+        if org_id not in distances or d2 < distances[org_id]:
+            distances[org_id] = d2
+    return distances
