@@ -4,6 +4,7 @@
     .venv/bin/python benchmarks/matching.py                       # temporary SQLite file
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/x .venv/bin/python benchmarks/matching.py
     ESTABLISHMENTS=20000 .venv/bin/python benchmarks/matching.py  # smaller, quicker
+    KEEP_DATABASE=1 …                                               # do not drop it at the end
 
 A fresh database (a temporary SQLite file, or on PostgreSQL a database named after the one in
 DATABASE_URL with suffix _bench_<pid>, dropped at the end) is migrated and loaded with the
@@ -164,6 +165,9 @@ def main() -> None:
     establishments = int(os.environ.get("ESTABLISHMENTS", "213000"))
     seed = int(os.environ.get("SEED", "20260101"))
     url, cleanup = _prepare_database()
+    if os.environ.get("KEEP_DATABASE"):
+        log(f"keeping the database: {url}")
+        cleanup = lambda: None  # noqa: E731
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("MAILLAGE_SECRET_KEY", "benchmark-only-secret-key-0123456789abcdef")
     os.environ.setdefault("MAILLAGE_VAR_DIR", tempfile.mkdtemp(prefix="maillage-bench-var-"))
@@ -234,8 +238,8 @@ def main() -> None:
             near = [
                 c
                 for c in by_departement[place.departement_id]
-                if abs(c.latitude - place.latitude) < 0.3
-                and abs(c.longitude - place.longitude) < 0.4
+                if abs((c.latitude or 0.0) - (place.latitude or 0.0)) < 0.3
+                and abs((c.longitude or 0.0) - (place.longitude or 0.0)) < 0.4
             ] or [place]
             far = [c for c in communes if c.region_id != place.region_id]
             good: list[int] = []
@@ -378,7 +382,7 @@ def main() -> None:
             }[level]
             title = rng.choice(trade[4])
             demo_needs.append(
-                make_need(title, f"{title} ({trade[5]})", trade_sectors[trade[0]], level, code)
+                make_need(title, f"{title} ({trade[5]})", trade_sectors[trade[0]], level, str(code))
             )
 
         all_needs = [n for n, _ in labelled] + demo_needs
@@ -404,9 +408,9 @@ def main() -> None:
             ranked = selectors.need_ranking(need, limit=50)
             times.append((time.perf_counter() - started) * 1000)
             if index < len(labelled):
-                good = labelled[index][1]
+                wanted = labelled[index][1]
                 top = [m.organisation_id for m in ranked[:10]]
-                precisions.append(sum(1 for o in top if o in good) / 10)
+                precisions.append(sum(1 for o in top if o in wanted) / 10)
             if index % 50 == 0:
                 log(f"  {index}/{len(all_needs)} needs, last {times[-1]:.1f} ms")
         # Candidate counts for context (not timed).

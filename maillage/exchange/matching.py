@@ -36,15 +36,16 @@ from __future__ import annotations
 import heapq
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import NotRequired, TypedDict
 
 from django.apps import apps
 from django.conf import settings
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from maillage.territories.geo import haversine_km
 
-from .relevance import BM25, tokens
+from .relevance import BM25, term_counts, tokens
 
 Zone = tuple[str, str]
 Point = tuple[float, float]
@@ -181,8 +182,14 @@ _LEVEL_NAMES = {1: "section", 2: "division", 3: "groupe", 4: "classe", 5: "sous-
 def naf_chain(code: str, section: str | None) -> list[str]:
     """The codes from the section down to ``code``: "43.32A" → ["F", "43", "43.3", "43.32",
     "43.32A"]; a section's letter alone → ["F"]."""
+    return list(_naf_chain(code, section))
+
+
+@lru_cache(maxsize=4096)
+def _naf_chain(code: str, section: str | None) -> tuple[str, ...]:
+    # The NAF has 1,728 nodes: every chain is built once per process.
     if code.isalpha():
-        return [code]
+        return (code,)
     digits = code.replace(".", "")
     chain = [section or "?", digits[:2]]
     if len(digits) >= 3:
@@ -191,7 +198,7 @@ def naf_chain(code: str, section: str | None) -> list[str]:
         chain.append(f"{digits[:2]}.{digits[2:4]}")
     if len(digits) >= 5:
         chain.append(code)
-    return chain
+    return tuple(chain)
 
 
 @dataclass(frozen=True)
@@ -212,8 +219,8 @@ def sector_closeness(need: SectorRef, code: str | None, section: str | None) -> 
     """
     if not code:
         return Closeness(0.0, 0, "", False)
-    wanted = naf_chain(need.code, need.section)
-    have = naf_chain(code, section)
+    wanted = _naf_chain(need.code, need.section)
+    have = _naf_chain(code, section)
     if have[: len(wanted)] == wanted:
         return Closeness(1.0, len(wanted), wanted[-1], True)
     shared = 0
@@ -242,11 +249,11 @@ def _closeness_reason(closeness: Closeness) -> str:
 # --- Zone -------------------------------------------------------------------------------------
 
 _ZONE_REASONS = {
-    "commune": "intervient à {label}",
-    "epci": "intervient dans toute l'intercommunalité {label}",
-    "departement": "intervient dans tout le département {label}",
-    "region": "intervient dans toute la région {label}",
-    "union": "intervient sur tout le territoire de l'union {label}",
+    "commune": gettext_noop("intervient à {label}"),
+    "epci": gettext_noop("intervient dans toute l'intercommunalité {label}"),
+    "departement": gettext_noop("intervient dans tout le département {label}"),
+    "region": gettext_noop("intervient dans toute la région {label}"),
+    "union": gettext_noop("intervient sur tout le territoire de l'union {label}"),
 }
 
 
@@ -254,43 +261,75 @@ def _km(value: float) -> str:
     return f"{value:.0f}"
 
 
-def zone_cover(
-    activity: ActivityDict, place: PlaceSpec, nearest: Point | None
-) -> tuple[float, str]:
-    """Whether the activity's intervention zone covers the place: (1, 0.5 or 0, reason)."""
+_ZONE_FRANCE = gettext_noop("intervient dans toute la France")
+_ZONE_PART = gettext_noop("intervient sur une partie du lieu : {label}")
+_ZONE_OTHER = gettext_noop("intervient sur {label}")
+_RADIUS_SITE = gettext_noop("établissement à {km} km du lieu")
+_RADIUS_IN = gettext_noop("intervient dans un rayon de {radius} km")
+_RADIUS_PART = gettext_noop("son rayon de {radius} km atteint une partie du lieu")
+
+ZoneReason = tuple[str, tuple[tuple[str, str], ...]]
+"""A reason not yet translated: its French template and its parameters."""
+
+_NO_REASON: ZoneReason = ("", ())
+
+
+def _reason_text(reason: ZoneReason) -> str:
+    template, params = reason
+    return _(template).format(**dict(params)) if template else ""
+
+
+def _zone_score(
+    activity: ActivityDict, place: PlaceSpec, nearest: Point | None, nearest_km: float | None
+) -> tuple[float, ZoneReason]:
+    """``zone_cover`` with the reason left untranslated (``nearest_km``: from ``nearest``)."""
     mode = activity["zone_mode"]
     if mode == "france":
-        return 1.0, _("intervient dans toute la France")
+        return 1.0, (_ZONE_FRANCE, ())
     if mode == "zones":
         zones = activity.get("zones") or ()
         for zone in zones:
             if zone in place.zones:
                 label = place.labels.get(zone, zone[1])
-                template = _ZONE_REASONS.get(zone[0], "intervient sur {label}")
-                return 1.0, _(template).format(label=label)
+                return 1.0, (_ZONE_REASONS.get(zone[0], _ZONE_OTHER), (("label", label),))
         for zone in zones:
             if zone in place.inner:
-                label = place.labels.get(zone, zone[1])
-                return 0.5, _("intervient sur une partie du lieu : {label}").format(label=label)
-        return 0.0, ""
+                return 0.5, (_ZONE_PART, (("label", place.labels.get(zone, zone[1])),))
+        return 0.0, _NO_REASON
     # Radius: around the offer's origin, or (own registration) around the nearest site.
     radius = activity.get("radius_km")
-    origin = activity.get("origin") or nearest
+    origin = activity.get("origin")
     implicit = activity["offer_id"] is None
     if implicit:
         radius = IMPLICIT_RADIUS_KM
-    if not radius or origin is None or place.point is None:
-        return 0.0, ""
-    km = haversine_km(origin[0], origin[1], place.point[0], place.point[1])
+    if not radius or place.point is None:
+        return 0.0, _NO_REASON
+    if origin is not None:
+        km = haversine_km(origin[0], origin[1], place.point[0], place.point[1])
+    elif nearest is not None and nearest_km is not None:
+        km = nearest_km
+    else:
+        return 0.0, _NO_REASON
     if km <= radius:
         if implicit:
-            return 1.0, _("établissement à {km} km du lieu").format(km=_km(km))
-        return 1.0, _("intervient dans un rayon de {radius} km").format(radius=_km(radius))
+            return 1.0, (_RADIUS_SITE, (("km", _km(km)),))
+        return 1.0, (_RADIUS_IN, (("radius", _km(radius)),))
     if km <= radius + PLACE_EXTENT_KM.get(place.level, 0.0):
-        return 0.5, _("son rayon de {radius} km atteint une partie du lieu").format(
-            radius=_km(radius)
-        )
-    return 0.0, ""
+        return 0.5, (_RADIUS_PART, (("radius", _km(radius)),))
+    return 0.0, _NO_REASON
+
+
+def zone_cover(
+    activity: ActivityDict, place: PlaceSpec, nearest: Point | None
+) -> tuple[float, str]:
+    """Whether the activity's intervention zone covers the place: (1, 0.5 or 0, reason)."""
+    nearest_km = (
+        haversine_km(nearest[0], nearest[1], place.point[0], place.point[1])
+        if nearest is not None and place.point is not None
+        else None
+    )
+    score, reason = _zone_score(activity, place, nearest, nearest_km)
+    return score, _reason_text(reason)
 
 
 def nearest_point(
@@ -337,6 +376,9 @@ def _activity_text(activity: ActivityDict) -> str:
     return f"{activity['title']} {activity['text']}"
 
 
+_NO_CLOSENESS = Closeness(0.0, 0, "", False)
+
+
 def rank(
     need: NeedSpec,
     candidates: Sequence[CandidateDict],
@@ -347,51 +389,60 @@ def rank(
     """The ``limit`` best suppliers for the need, best first (ties by name), with reasons.
 
     Zone and sector are checked first; text relevance is only computed for activities whose
-    zone reaches the place, over those activities (their BM25 statistics).
+    zone reaches the place, over those activities (their BM25 statistics). Reasons are put into
+    words for the ``limit`` shown only.
     """
     place = need.place
     query = tokens(need.text)
+    # The same few NAF codes recur across thousands of activities: one closeness per code.
+    closeness_memo: dict[tuple[str | None, str | None], Closeness] = {}
+
+    def closeness_of(code: str | None, section: str | None) -> Closeness:
+        found = closeness_memo.get((code, section))
+        if found is None:
+            found = max(
+                (sector_closeness(s, code, section) for s in need.sectors),
+                key=lambda c: c.score,
+                default=_NO_CLOSENESS,
+            )
+            closeness_memo[(code, section)] = found
+        return found
+
     # Pass 1: zone and sector, cheap; keeps what can still be eligible.
-    kept: list[tuple[int, int, float, str, Closeness, float | None]] = []
-    documents: list[list[str]] = []
-    nearest_cache: dict[int, tuple[Point | None, float | None]] = {}
+    kept: list[tuple[int, int, float, ZoneReason, Closeness, float | None]] = []
+    documents: list[tuple[int, Mapping[str, int]]] = []
     for ci, candidate in enumerate(candidates):
         nearest, nearest_km = nearest_point(candidate["points"], place.point)
-        nearest_cache[ci] = (nearest, nearest_km)
         for ai, activity in enumerate(candidate["activities"]):
-            zone, zone_reason = zone_cover(activity, place, nearest)
+            zone, zone_reason = _zone_score(activity, place, nearest, nearest_km)
             if zone <= 0:
                 continue
-            closeness = max(
-                (
-                    sector_closeness(s, activity["sector_code"], activity["section"])
-                    for s in need.sectors
-                ),
-                key=lambda c: c.score,
-                default=Closeness(0.0, 0, "", False),
-            )
-            kept.append((ci, ai, zone, zone_reason, closeness, nearest_km))
-            documents.append(tokens(_activity_text(activity)) if query else [])
-    bm25 = BM25(documents) if query else None
+            closeness = closeness_of(activity["sector_code"], activity["section"])
+            origin = activity.get("origin")
+            km = nearest_km
+            if origin is not None and place.point is not None:
+                km = haversine_km(origin[0], origin[1], place.point[0], place.point[1])
+            kept.append((ci, ai, zone, zone_reason, closeness, km))
+            if query:
+                documents.append(term_counts(_activity_text(activity)))
+    bm25 = BM25.from_counts(documents) if query else None
 
-    best: dict[int, tuple[float, int, dict[str, float], tuple[int, Closeness, str], float | None]]
+    budget_band = need.budget_band
+    best: dict[
+        int, tuple[float, int, dict[str, float], tuple[int, Closeness, ZoneReason, float | None]]
+    ]
     best = {}
-    for di, (ci, ai, zone, zone_reason, closeness, nearest_km) in enumerate(kept):
+    for di, (ci, ai, zone, zone_reason, closeness, km) in enumerate(kept):
         text = bm25.normalised(query, di) if bm25 is not None else 0.0
         if closeness.score < MIN_SECTOR and text < MIN_TEXT:
             continue
         candidate = candidates[ci]
-        activity = candidate["activities"][ai]
-        km = nearest_km
-        origin = activity.get("origin")
-        if origin is not None and place.point is not None:
-            km = haversine_km(origin[0], origin[1], place.point[0], place.point[1])
         components = {
             "sector": closeness.score,
             "text": text,
             "zone": zone,
             "distance": distance_score(km),
-            "size": size_score(candidate["headcount"], need.budget_band),
+            "size": size_score(candidate["headcount"], budget_band),
             "answers": answers_score(candidate["answered"], candidate["solicited"]),
         }
         score = (
@@ -405,51 +456,62 @@ def rank(
         previous = best.get(ci)
         if previous is not None and previous[0] >= score:
             continue
-        best[ci] = (score, ai, components, (di, closeness, zone_reason), km)
+        best[ci] = (score, ai, components, (di, closeness, zone_reason, km))
 
     top = heapq.nsmallest(
         limit, best.items(), key=lambda item: (-item[1][0], candidates[item[0]]["name"])
     )
-    matches = []
-    for ci, (score, ai, components, (di, closeness, zone_reason), km) in top:
-        candidate = candidates[ci]
-        activity = candidate["activities"][ai]
-        # Reasons only for what is shown: translating them is most of the cost otherwise.
-        reasons: list[str] = []
-        if closeness.score > 0:
-            reasons.append(_closeness_reason(closeness))
-        if components["text"] > 0 and bm25 is not None:
-            words = bm25.matched_terms(query, di)
-            reasons.append(
-                _("offre « {title} » : {count} mot(s) du besoin").format(
-                    title=activity["title"], count=len(words)
-                )
-                if activity["offer_id"] is not None
-                else _("sa présentation reprend {count} mot(s) du besoin").format(count=len(words))
+    return [
+        _match(candidates[ci], ai, score, components, (di, closeness, zone_reason, km), bm25, query)
+        for ci, (score, ai, components, (di, closeness, zone_reason, km)) in top
+    ]
+
+
+def _match(
+    candidate: CandidateDict,
+    ai: int,
+    score: float,
+    components: dict[str, float],
+    why: tuple[int, Closeness, ZoneReason, float | None],
+    bm25: BM25 | None,
+    query: Sequence[str],
+) -> Match:
+    """A ranked supplier with its reasons in words (translating them is most of the cost, so
+    only for what is shown)."""
+    activity = candidate["activities"][ai]
+    di, closeness, zone_reason, km = why
+    reasons: list[str] = []
+    if closeness.score > 0:
+        reasons.append(_closeness_reason(closeness))
+    if components["text"] > 0 and bm25 is not None:
+        words = bm25.matched_terms(query, di)
+        reasons.append(
+            _("offre « {title} » : {count} mot(s) du besoin").format(
+                title=activity["title"], count=len(words)
             )
-        reasons.append(zone_reason)
-        if km is not None:
-            reasons.append(_("à {km} km").format(km=_km(km)))
-        if candidate["solicited"]:
-            reasons.append(
-                _("a répondu à {answered} besoin(s) sur {solicited}").format(
-                    answered=candidate["answered"], solicited=candidate["solicited"]
-                )
-            )
-        matches.append(
-            Match(
-                key=candidate["key"],
-                organisation_id=candidate["organisation_id"],
-                entrepreneur_id=candidate["entrepreneur_id"],
-                offer_id=activity["offer_id"],
-                name=candidate["name"],
-                score=round(score, 4),
-                components={k: round(v, 4) for k, v in components.items()},
-                distance_km=round(km, 1) if km is not None else None,
-                reasons=reasons,
+            if activity["offer_id"] is not None
+            else _("sa présentation reprend {count} mot(s) du besoin").format(count=len(words))
+        )
+    reasons.append(_reason_text(zone_reason))
+    if km is not None:
+        reasons.append(_("à {km} km").format(km=_km(km)))
+    if candidate["solicited"]:
+        reasons.append(
+            _("a répondu à {answered} besoin(s) sur {solicited}").format(
+                answered=candidate["answered"], solicited=candidate["solicited"]
             )
         )
-    return matches
+    return Match(
+        key=candidate["key"],
+        organisation_id=candidate["organisation_id"],
+        entrepreneur_id=candidate["entrepreneur_id"],
+        offer_id=activity["offer_id"],
+        name=candidate["name"],
+        score=round(score, 4),
+        components={k: round(v, 4) for k, v in components.items()},
+        distance_km=round(km, 1) if km is not None else None,
+        reasons=reasons,
+    )
 
 
 # --- Alerts -----------------------------------------------------------------------------------

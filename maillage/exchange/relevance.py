@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 
 from maillage.territories.text import normalise
@@ -24,6 +24,8 @@ from maillage.territories.text import normalise
 K1 = 1.2
 B = 0.75
 MIN_STEM = 4
+TERM_COUNTS_CACHE = 100_000
+"""Offer and presentation texts kept counted in memory (a few hundred bytes each)."""
 
 STOPWORDS = frozenset(
     [
@@ -193,21 +195,44 @@ def tokens(text: str) -> list[str]:
     return [stem(w) for w in normalise(text).split() if w not in STOPWORDS and len(w) > 1]
 
 
+@lru_cache(maxsize=TERM_COUNTS_CACHE)
+def term_counts(text: str) -> tuple[int, Mapping[str, int]]:
+    """The number of words of a text and how often each occurs, kept in process memory: the
+    same offers are read for need after need. The mapping is shared: do not change it."""
+    words = tokens(text)
+    return len(words), Counter(words)
+
+
 class BM25:
     """BM25 statistics over a small collection (the candidates of one need)."""
 
     def __init__(self, documents: Sequence[Sequence[str]]) -> None:
-        self.size = len(documents)
-        self.lengths = [len(d) for d in documents]
-        self.average = (sum(self.lengths) / self.size) if self.size else 0.0
-        self.frequencies = [Counter(d) for d in documents]
-        df: Counter[str] = Counter()
-        for counts in self.frequencies:
-            df.update(counts.keys())
-        self.df = df
+        self._setup([Counter(d) for d in documents], [len(d) for d in documents])
+
+    @classmethod
+    def from_counts(cls, documents: Sequence[tuple[int, Mapping[str, int]]]) -> BM25:
+        """Statistics over documents already counted (``term_counts``): nothing is re-read."""
+        bm25 = cls.__new__(cls)
+        bm25._setup([counts for _length, counts in documents], [n for n, _c in documents])
+        return bm25
+
+    def _setup(self, frequencies: Sequence[Mapping[str, int]], lengths: list[int]) -> None:
+        self.size = len(frequencies)
+        self.lengths = lengths
+        self.average = (sum(lengths) / self.size) if self.size else 0.0
+        self.frequencies = frequencies
+        # Document frequencies are only ever asked for the query's terms: counted on demand.
+        self._df: dict[str, int] = {}
+
+    def df(self, term: str) -> int:
+        """How many documents hold ``term``."""
+        n = self._df.get(term)
+        if n is None:
+            n = self._df[term] = sum(1 for counts in self.frequencies if term in counts)
+        return n
 
     def idf(self, term: str) -> float:
-        n = self.df.get(term, 0)
+        n = self.df(term)
         return math.log(1.0 + (self.size - n + 0.5) / (n + 0.5))
 
     def score(self, query: Iterable[str], index: int) -> float:

@@ -18,7 +18,8 @@ from dataclasses import replace
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from maillage.accounts.models import hash_token
 from maillage.directory.enums import Family, Visibility, ZoneMode
@@ -111,9 +112,13 @@ def place_spec(level: str, code: str, label: str, commune: Commune) -> PlaceSpec
     ``inner`` is left empty here: which offer zones lie inside a wide place is settled by
     ``need_candidates`` for the few zones its candidates name (``place_inner_zones``).
     """
-    commune = Commune.objects.select_related("epci", "departement__union", "region").get(
-        pk=commune.pk
-    )
+    if not (
+        Commune.region.is_cached(commune)
+        and Commune.epci.is_cached(commune)
+        and Commune.departement.is_cached(commune)
+        and Departement.union.is_cached(commune.departement)
+    ):
+        commune = _place_commune(commune.pk)
     zones = place_zones(level, code, commune)
     departement = commune.departement
     labels: dict[Zone, str] = {
@@ -171,6 +176,10 @@ def place_inner_zones(place: PlaceSpec, zones: Iterable[Zone]) -> dict[Zone, str
     return inside
 
 
+def _place_commune(code: str) -> Commune:
+    return Commune.objects.select_related("epci", "departement__union", "region").get(pk=code)
+
+
 def _sector_refs(sectors: Iterable[Sector]) -> tuple[SectorRef, ...]:
     return tuple(SectorRef(s.code, s.section_code) for s in sectors)
 
@@ -181,12 +190,13 @@ def need_spec(need: Need, lot: Lot | None = None) -> NeedSpec:
     sectors = list(lot.sectors.all()) if lot is not None else []
     if not sectors:
         sectors = list(need.sectors.all())
-    commune: Commune = need.place_commune
-    if lot is not None and lot.place_commune is not None:
+    # The commune with its ancestry in one query (the foreign key would cost one more).
+    if lot is not None and lot.place_commune_id is not None:
         level, code, label = lot.place_level, lot.place_code, lot.place_label
-        commune = lot.place_commune
+        commune = _place_commune(lot.place_commune_id)
     else:
         level, code, label = need.place_level, need.place_code, need.place_label
+        commune = _place_commune(need.place_commune_id)
     text = f"{need.title} {need.description}"
     if lot is not None:
         text = f"{lot.title} {lot.description} {text}"
@@ -201,10 +211,11 @@ def need_spec(need: Need, lot: Lot | None = None) -> NeedSpec:
 # --- Candidates -------------------------------------------------------------------------------
 
 
-def _division_sector_ids(refs: Sequence[SectorRef]) -> list[int]:
-    """Ids of every NAF node in the division (or section) of each node asked for.
+def _division_sectors(refs: Sequence[SectorRef]) -> dict[int, tuple[str, str]]:
+    """Every NAF node in the division (or section) of each node asked for: id → (code,
+    section). Offers are then read without joining the sectors again.
 
-    A list rather than a subquery: with literal ids the planners use the sector index.
+    Ids rather than a subquery: with literal ids the planners use the sector index.
     """
     query = Q()
     for ref in refs:
@@ -213,8 +224,13 @@ def _division_sector_ids(refs: Sequence[SectorRef]) -> list[int]:
         else:
             query |= Q(code__startswith=ref.code[:2])
     if not query:
-        return []
-    return list(Sector.objects.filter(query).order_by().values_list("pk", flat=True))
+        return {}
+    return {
+        pk: (code, section)
+        for pk, code, section in Sector.objects.filter(query)
+        .order_by()
+        .values_list("pk", "code", "section_code")
+    }
 
 
 def _bbox(point: tuple[float, float], km: Any, prefix: str) -> Q:
@@ -233,26 +249,28 @@ def _bbox(point: tuple[float, float], km: Any, prefix: str) -> Q:
     )
 
 
-def _answer_history(org_ids: Iterable[int]) -> dict[int, tuple[int, int]]:
-    """(solicited, answered) per organisation, over needs they were actually sent."""
-    rows = (
-        Solicitation.objects.filter(organisation_id__in=list(org_ids), invited_at__isnull=False)
+def _answer_history() -> tuple[Coalesce, Coalesce]:
+    """Annotations of an organisation: (solicited, answered) over needs it was actually sent."""
+    sent = (
+        Solicitation.objects.filter(organisation_id=OuterRef("pk"), invited_at__isnull=False)
+        .order_by()
         .values("organisation_id")
-        .annotate(
-            solicited=Count("id"),
-            answered=Count("id", filter=~Q(answer=Answer.PENDING) | ~Q(question="")),
-        )
     )
-    return {r["organisation_id"]: (r["solicited"], r["answered"]) for r in rows}
+    answered = sent.filter(~Q(answer=Answer.PENDING) | ~Q(question=""))
+    return (
+        Coalesce(Subquery(sent.annotate(n=Count("id")).values("n")), 0),
+        Coalesce(Subquery(answered.annotate(n=Count("id")).values("n")), 0),
+    )
 
 
 def need_candidates(
     spec: NeedSpec, *, families: Sequence[str] | None = None
 ) -> tuple[NeedSpec, list[CandidateDict]]:
-    """Suppliers that may serve the need, as plain dicts for ``matching.rank`` (≈ 10 queries),
+    """Suppliers that may serve the need, as plain dicts for ``matching.rank`` (9 to 13 queries),
     and the need's spec completed with the offer zones that lie inside its place."""
     families = tuple(families or supplier_families())
-    sector_ids = _division_sector_ids(spec.sectors)
+    sectors = _division_sectors(spec.sectors)
+    sector_ids = list(sectors)
     place = spec.place
     if not sector_ids or place.point is None:
         return spec, []
@@ -266,29 +284,44 @@ def need_candidates(
     for level, codes in by_level.items():
         zone_query |= Q(level=level, code__in=codes)
     if place.level != PlaceLevel.COMMUNE:
-        # Zones inside the place, as literal codes: the (level, code) index answers each one.
-        inside_rows = list(
-            Commune.objects.filter(**{_LEVEL_FIELD[place.level]: place.code})
-            .order_by()
-            .values_list("code", "epci_id", "departement_id")
-        )
-        zone_query |= Q(level="commune", code__in=[row[0] for row in inside_rows])
+        # Zones inside the place, by subquery: a région holds thousands of communes, which as
+        # literal parameters cost more to compile and send than the query takes to run.
+        inside = Commune.objects.filter(**{_LEVEL_FIELD[place.level]: place.code}).order_by()
+        zone_query |= Q(level="commune", code__in=inside.values("code"))
         if place.level in ("departement", "region"):
-            zone_query |= Q(level="epci", code__in={row[1] for row in inside_rows if row[1]})
+            zone_query |= Q(
+                level="epci", code__in=inside.filter(epci__isnull=False).values("epci_id")
+            )
         if place.level == "region":
-            zone_query |= Q(level="departement", code__in={row[2] for row in inside_rows})
-    zoned_offer_ids = list(
-        OfferZone.objects.filter(zone_query, offer__sector_id__in=sector_ids)
+            zone_query |= Q(
+                level="departement",
+                code__in=Departement.objects.filter(region_id=place.code).values("code"),
+            )
+    # The zones of the zoned offers reaching the place, read first so that the query below
+    # takes their ids as literals: as an EXISTS under its OR, PostgreSQL would scan every
+    # offer zone of the country.
+    zones_by_offer: dict[int, list[Zone]] = defaultdict(list)
+    for offer_id, level, code in (
+        OfferZone.objects.filter(
+            offer_id__in=OfferZone.objects.filter(
+                zone_query,
+                Q(offer__sector_id__in=sector_ids) | Q(offer__sector__isnull=True),
+                offer__zone_mode=ZoneMode.ZONES,
+            ).values("offer_id")
+        )
         .order_by()
-        .values_list("offer_id", flat=True)
-        .distinct()
-    )
+        .values_list("offer_id", "level", "code")
+    ):
+        zones_by_offer[offer_id].append((level, code))
+    zoned_offer_ids = list(zones_by_offer)
 
     radius = F("radius_km") + extent
-    # Driven by the sector index: offers of the division(s), then the zone conditions.
+    # Driven by the sector index: offers of the division(s) — an offer without a sector of its
+    # own counts under its organisation's — then the zone conditions, in one query.
     offers = (
         Offer.objects.filter(
-            sector_id__in=sector_ids,
+            Q(sector_id__in=sector_ids)
+            | Q(sector__isnull=True, organisation__sector_id__in=sector_ids),
             is_active=True,
             organisation__is_published=True,
             organisation__family__in=families,
@@ -312,71 +345,52 @@ def need_candidates(
         .filter(Q(entrepreneur__isnull=True) | Q(entrepreneur__visibility=Visibility.PUBLIC))
         .order_by()
     )
-    columns = (
-        "pk",
-        "organisation_id",
-        "entrepreneur_id",
-        "title",
-        "description",
-        "keywords",
-        "sector__code",
-        "sector__section_code",
-        "organisation__sector__code",
-        "organisation__sector__section_code",
-        "zone_mode",
-        "radius_km",
-        "origin__latitude",
-        "origin__longitude",
-    )
-    # An offer without a sector of its own counts under its organisation's.
-    offers_list = list(offers.values_list(*columns))
-    offers_list += list(
-        Offer.objects.filter(
-            sector__isnull=True,
-            is_active=True,
-            organisation__sector_id__in=sector_ids,
-            organisation__is_published=True,
-            organisation__family__in=families,
+    offer_rows = list(
+        offers.values_list(
+            "pk",
+            "organisation_id",
+            "entrepreneur_id",
+            "title",
+            "description",
+            "keywords",
+            "sector_id",
+            "organisation__sector_id",
+            "zone_mode",
+            "radius_km",
+            "origin__latitude",
+            "origin__longitude",
         )
-        .filter(Q(entrepreneur__isnull=True) | Q(entrepreneur__visibility=Visibility.PUBLIC))
-        .order_by()
-        .values_list(*columns)
     )
-    offer_rows = offers_list
-    zones_by_offer: dict[int, list[Zone]] = defaultdict(list)
-    zone_offer_ids = [row[0] for row in offer_rows if row[10] == ZoneMode.ZONES]
-    if zone_offer_ids:
-        for offer_id, level, code in (
-            OfferZone.objects.filter(offer_id__in=zone_offer_ids)
-            .order_by()
-            .values_list("offer_id", "level", "code")
-        ):
-            zones_by_offer[offer_id].append((level, code))
-
-    inner = place_inner_zones(place, {z for zs in zones_by_offer.values() for z in zs})
+    kept_zones = (zones_by_offer.get(row[0], ()) for row in offer_rows)
+    inner = place_inner_zones(place, {z for zs in kept_zones for z in zs})
     if inner:
         place = replace(place, inner=frozenset(inner), labels={**place.labels, **inner})
         spec = replace(spec, place=place)
 
     implicit_km = matching.IMPLICIT_RADIUS_KM + extent
+    # Driven by the organisations of the division (few: cooperatives only), each checked for a
+    # site in the box; driven by the box, SQLite would read a whole band of latitude. An
+    # organisation that publishes offers has said where it works: no implicit radius.
     registered_org_ids = set(
-        Establishment.objects.filter(
-            _bbox(point, implicit_km, ""),
-            is_active=True,
-            organisation__sector_id__in=sector_ids,
-            organisation__is_published=True,
-            organisation__family__in=families,
+        Organisation.objects.filter(
+            sector_id__in=sector_ids, is_published=True, family__in=families
+        )
+        .filter(
+            Exists(
+                Establishment.objects.filter(
+                    _bbox(point, implicit_km, ""), organisation_id=OuterRef("pk"), is_active=True
+                )
+            )
+        )
+        .exclude(
+            Exists(
+                Offer.objects.filter(
+                    organisation_id=OuterRef("pk"), entrepreneur__isnull=True, is_active=True
+                )
+            )
         )
         .order_by()
-        .values_list("organisation_id", flat=True)
-    )
-    # An organisation that publishes offers has said where it works: no implicit radius.
-    registered_org_ids -= set(
-        Offer.objects.filter(
-            organisation_id__in=registered_org_ids, entrepreneur__isnull=True, is_active=True
-        )
-        .order_by()
-        .values_list("organisation_id", flat=True)
+        .values_list("pk", flat=True)
     )
     entrepreneur_rows = list(
         Entrepreneur.objects.filter(
@@ -395,6 +409,7 @@ def need_candidates(
             "sector__section_code",
             "commune__latitude",
             "commune__longitude",
+            "cae__name",
         )
     )
     entrepreneur_ids = {row[0] for row in entrepreneur_rows} | {
@@ -404,20 +419,6 @@ def need_candidates(
     if not org_ids and not entrepreneur_ids:
         return spec, []
 
-    organisations = {
-        row[0]: row
-        for row in Organisation.objects.filter(pk__in=org_ids)
-        .order_by()
-        .values_list(
-            "pk",
-            "name",
-            "family",
-            "headcount",
-            "sector__code",
-            "sector__section_code",
-            "description",
-        )
-    }
     points: dict[int, list[tuple[float, float]]] = defaultdict(list)
     for org_id, lat, lon in (
         Establishment.objects.filter(
@@ -443,22 +444,41 @@ def need_candidates(
                 "sector__section_code",
                 "commune__latitude",
                 "commune__longitude",
+                "cae__name",
             )
         ):
             entrepreneurs[row[0]] = row
-    cae_names = dict(
-        Organisation.objects.filter(pk__in={row[1] for row in entrepreneurs.values()})
+    # The organisations and the CAEs of the entrepreneurs, with their answer history.
+    solicited, answered = _answer_history()
+    organisations = {
+        row[0]: row
+        for row in Organisation.objects.filter(
+            pk__in=org_ids | {row[1] for row in entrepreneurs.values()}
+        )
+        .annotate(solicited=solicited, answered=answered)
         .order_by()
-        .values_list("pk", "name")
-    )
-    history = _answer_history(org_ids | {row[1] for row in entrepreneurs.values()})
+        .values_list(
+            "pk",
+            "name",
+            "family",
+            "headcount",
+            "sector__code",
+            "sector__section_code",
+            "description",
+            "solicited",
+            "answered",
+        )
+    }
+    history = {pk: (row[7], row[8]) for pk, row in organisations.items()}
 
     candidates: dict[str, CandidateDict] = {}
 
     def organisation_candidate(org_id: int) -> CandidateDict:
         key = f"org:{org_id}"
         if key not in candidates:
-            _pk, name, family, headcount, code, section, description = organisations[org_id]
+            _pk, name, family, headcount, code, section, description, *_history = organisations[
+                org_id
+            ]
             solicited, answered = history.get(org_id, (0, 0))
             candidates[key] = {
                 "key": key,
@@ -488,13 +508,15 @@ def need_candidates(
     def entrepreneur_candidate(entrepreneur_id: int, with_registration: bool) -> CandidateDict:
         key = f"ent:{entrepreneur_id}"
         if key not in candidates:
-            _pk, cae_id, name, activity, code, section, lat, lon = entrepreneurs[entrepreneur_id]
+            _pk, cae_id, name, activity, code, section, lat, lon, cae_name = entrepreneurs[
+                entrepreneur_id
+            ]
             solicited, answered = history.get(cae_id, (0, 0))
             candidates[key] = {
                 "key": key,
                 "organisation_id": cae_id,
                 "entrepreneur_id": entrepreneur_id,
-                "name": f"{name} ({cae_names.get(cae_id, '')})",
+                "name": f"{name} ({cae_name})",
                 "family": Family.CAE,
                 "headcount": 1,
                 "points": [(lat, lon)] if lat is not None and lon is not None else [],
@@ -517,13 +539,14 @@ def need_candidates(
 
     for org_id in registered_org_ids:
         organisation_candidate(org_id)
-    for row in entrepreneur_rows:
-        entrepreneur_candidate(row[0], with_registration=True)
-    for row in offer_rows:
+    for entrepreneur_row in entrepreneur_rows:
+        entrepreneur_candidate(entrepreneur_row[0], with_registration=True)
+    for offer_row in offer_rows:
         (
-            offer_id, org_id, entrepreneur_id, title, description, keywords, code, section,
-            org_code, org_section, zone_mode, radius_km, origin_lat, origin_lon,
-        ) = row  # fmt: skip
+            offer_id, org_id, entrepreneur_id, title, description, keywords, sector_id,
+            org_sector_id, zone_mode, radius_km, origin_lat, origin_lon,
+        ) = offer_row  # fmt: skip
+        code, section = sectors[sector_id if sector_id is not None else org_sector_id]
         candidate = (
             entrepreneur_candidate(entrepreneur_id, with_registration=False)
             if entrepreneur_id
@@ -534,8 +557,8 @@ def need_candidates(
                 "offer_id": offer_id,
                 "title": title,
                 "text": f"{description} {keywords.replace(',', ' ')}",
-                "sector_code": code or org_code,
-                "section": section or org_section,
+                "sector_code": code,
+                "section": section,
                 "zone_mode": zone_mode,
                 "radius_km": float(radius_km) if radius_km else None,
                 "origin": (origin_lat, origin_lon) if origin_lat is not None else None,
