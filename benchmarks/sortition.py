@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TypeVar
 
 import numpy as np
@@ -50,15 +52,18 @@ def gini(values: np.ndarray) -> float:
     return float((2 * np.arange(1, n + 1) - n - 1) @ x / (n * x.sum()))
 
 
-def stats(prefix: str, probabilities: dict[str, float], seconds: float) -> dict[str, float]:
-    """Minimum, median, Gini and time, with unit-suffixed keys."""
+def stats(prefix: str, probabilities: dict[str, float], seconds: Timing) -> dict[str, float]:
+    """Minimum, median, Gini, wall and CPU time and machine load, with unit-suffixed keys."""
     v = np.array(list(probabilities.values()))
     log(
         f"  {prefix}: min {v.min():.5f}  median {np.median(v):.5f}  "
-        f"gini {gini(v):.4f}  time {seconds:.1f}s"
+        f"gini {gini(v):.4f}  time {seconds.wall:.1f}s (CPU {seconds.cpu:.1f}s, "
+        f"load {seconds.load:.1f})"
     )
     return {
-        f"{prefix}_s": round(seconds, 2),
+        f"{prefix}_s": round(seconds.wall, 2),
+        f"{prefix}_cpu_s": round(seconds.cpu, 2),
+        f"{prefix}_load_ratio": round(seconds.load, 2),
         f"{prefix}_min_prob": float(v.min()),
         f"{prefix}_median_prob": float(np.median(v)),
         f"{prefix}_gini_ratio": round(gini(v), 6),
@@ -68,11 +73,25 @@ def stats(prefix: str, probabilities: dict[str, float], seconds: float) -> dict[
 T = TypeVar("T")
 
 
-def timed(fn: Callable[[], T]) -> tuple[T, float]:
-    """Result and wall-clock seconds."""
-    started = time.perf_counter()
+@dataclass(frozen=True)
+class Timing:
+    """Wall-clock and CPU seconds, and the 1-minute load average at the end.
+
+    The benchmark machine may be shared: wall time then grows with the load, CPU time much less.
+    """
+
+    wall: float
+    cpu: float
+    load: float
+
+
+def timed(fn: Callable[[], T]) -> tuple[T, Timing]:
+    """Result and its timing."""
+    started, cpu = time.perf_counter(), time.process_time()
     result = fn()
-    return result, time.perf_counter() - started
+    return result, Timing(
+        time.perf_counter() - started, time.process_time() - cpu, os.getloadavg()[0]
+    )
 
 
 def run_instance(name: str, legacy_draws: int, seed: int, skip: set[str]) -> dict[str, object]:
@@ -99,10 +118,11 @@ def run_instance(name: str, legacy_draws: int, seed: int, skip: set[str]) -> dic
     lottery, seconds = timed(lambda: round_to_lottery(problem, leximin.panels, leximin.weights))
     log(
         f"  lottery of 1000: max deviation {lottery.max_deviation:.5f} "
-        f"(systematic {lottery.systematic_max_deviation:.5f}), {seconds:.1f}s"
+        f"(systematic {lottery.systematic_max_deviation:.5f}), {seconds.wall:.1f}s"
     )
     out[f"{name}_lottery_max_deviation_prob"] = lottery.max_deviation
-    out[f"{name}_lottery_s"] = round(seconds, 2)
+    out[f"{name}_lottery_s"] = round(seconds.wall, 2)
+    out[f"{name}_lottery_cpu_s"] = round(seconds.cpu, 2)
 
     if "maximin" not in skip:
         distribution, seconds = timed(lambda: package_maximin(problem, seed=seed))

@@ -17,7 +17,11 @@ is then at ``z`` in *every* optimal distribution (complementary slackness), so i
 first stage is exactly MAXIMIN.
 
 This module re-implements the Sortition Foundation's Gurobi-only ``find_distribution_leximin``
-(``sortition-algorithms``, GPL-3.0) on HiGHS, with these safeguards:
+(``sortition-algorithms``, GPL-3.0) on HiGHS. For speed, the pricing ILP is kept alive across
+iterations and stops at its first improving panel (:meth:`PanelOracle.price`), each run feeds the
+LP several columns (HiGHS's intermediate solutions and one-swap neighbours), and pricing is first
+tried at a smoothed dual (Wentges); none of this weakens the stopping rule, which is a complete
+ILP search at the LP's own dual. Safeguards:
 
 * tight LP tolerances (1e-9) and an exact pricing ILP (gap 1e-9): each stage ends with a
   *certificate* ``gap`` such that the true stage optimum is at most ``z + gap`` (weak duality);
@@ -52,8 +56,12 @@ EXACT_TOL = 1e-6
 """Largest accepted gap between a recomputed marginal and its LEXIMIN value."""
 WEIGHT_FLOOR = 1e-12
 """Panel weights below this are dropped before renormalising."""
-COLUMNS_PER_ROUND = 8
-"""Violated panels sought by local search per LP solve."""
+NEIGHBOURS = 5
+"""One-swap neighbours of each priced panel offered to the LP (if they beat the cap)."""
+SMOOTHING = 0.5
+"""Weight of the previous pricing point in the smoothed dual (Wentges); 0 disables it."""
+PRUNE_ROWS_FACTOR = 2
+"""Slack panel rows are dropped from the stage LP when it has more than this many per volunteer."""
 
 Progress = Callable[[str], None]
 
@@ -81,7 +89,8 @@ class LeximinResult:
     ``probabilities`` are recomputed from ``panels`` and ``weights``; ``targets`` are the
     LEXIMIN values the stages fixed; ``max_deviation`` is the largest difference between them.
     ``maximin_gap`` certifies that no distribution has a minimum probability above
-    ``min(probabilities) + maximin_gap``.
+    ``min(probabilities) + maximin_gap``. ``heuristic_columns`` counts the panels that entered
+    the LP besides the one each ILP run returned (HiGHS's intermediate solutions, neighbours).
     """
 
     panels: list[Panel]
@@ -147,23 +156,35 @@ class _Master:
         h.changeObjectiveSense(highspy.ObjSense.kMinimize)
         h.addRow(1.0, 1.0, n, np.arange(n, dtype=np.int32), np.ones(n))
         self.rows = 0
+        self.keys: list[bytes] = []
         self.solves = 0
+        self.iterations = 0
 
-    def add_column(self, members: NDArray[np.int64]) -> None:
+    def add_column(self, members: NDArray[np.int64], key: bytes) -> None:
+        """Add the row of a panel (``key`` identifies it in :attr:`keys`)."""
         idx = np.append(members, self.n).astype(np.int32)
         vals = np.ones(len(idx))
         vals[-1] = -1.0
         self.h.addRow(-highspy.kHighsInf, 0.0, len(idx), idx, vals)
+        self.keys.append(key)
         self.rows += 1
 
-    def prune(self) -> None:
-        """Drop panel rows that are slack at the current optimum (they can be re-priced)."""
+    def prune(self) -> list[bytes]:
+        """Drop panel rows that are slack at the current optimum; return their keys.
+
+        A dropped panel may be priced again later and then re-enters the LP.
+        """
         sol = self.h.getSolution()
         activity = np.asarray(sol.row_value)[1:]
-        slack = np.flatnonzero(activity < -1e-7) + 1
-        if len(slack):
-            self.h.deleteRows(len(slack), slack.astype(np.int32))
-            self.rows -= len(slack)
+        slack = np.flatnonzero(activity < -1e-7)
+        if not len(slack):
+            return []
+        self.h.deleteRows(len(slack), (slack + 1).astype(np.int32))
+        dropped = set(slack.tolist())
+        removed = [k for r, k in enumerate(self.keys) if r in dropped]
+        self.keys = [k for r, k in enumerate(self.keys) if r not in dropped]
+        self.rows -= len(slack)
+        return removed
 
     def fix(self, i: int, value: float) -> None:
         self.h.changeCoeff(0, i, 0.0)
@@ -174,6 +195,7 @@ class _Master:
         h = self.h
         h.run()
         self.solves += 1
+        self.iterations += int(h.getInfo().simplex_iteration_count)
         status = h.getModelStatus()
         if status != highspy.HighsModelStatus.kOptimal:
             raise LeximinNumericalError(f"Stage LP not optimal: {h.modelStatusToString(status)}")
@@ -240,16 +262,21 @@ def find_leximin(
     oracle = PanelOracle(problem, seed=seed)
     n = oracle.n
     columns, covered = _initial_columns(oracle, rng, initial_panels, random_rounds)
-    known: set[bytes] = set()
+    known: set[bytes] = set()  # every panel generated (all go to the final LP)
+    in_lp: set[bytes] = set()  # panels whose row is in the stage LP
     master = _Master(n)
 
     def add(members: NDArray[np.int64]) -> bool:
-        key = np.sort(members).tobytes()
-        if key in known:
+        """Put a panel's row in the LP; False if it is there already."""
+        members = np.sort(members)
+        key = members.tobytes()
+        if key in in_lp:
             return False
-        known.add(key)
-        columns.append(np.sort(members))
-        master.add_column(np.sort(members))
+        if key not in known:
+            known.add(key)
+            columns.append(members)
+        in_lp.add(key)
+        master.add_column(members, key)
         return True
 
     initial, columns = columns, []
@@ -263,56 +290,54 @@ def find_leximin(
         master.fix(int(i), 0.0)
     stages: list[Stage] = []
     heuristic = 0
-    membership = np.zeros((0, n), dtype=bool)
-    timing = {"lp": 0.0, "heuristic": 0.0, "ilp": 0.0}
+    timing = {"lp": 0.0, "pricing": 0.0}
 
     while np.isnan(targets).any():
         unfixed = np.isnan(targets)
         lp_before, ilp_before = master.solves, oracle.solves
+        centre: tuple[NDArray[np.float64], float] | None = None
         while True:
-            if master.rows > n + 50:
-                master.prune()
+            if master.rows > PRUNE_ROWS_FACTOR * n:
+                in_lp.difference_update(master.prune())
             t0 = time.perf_counter()
             z, y, cap, _ = master.solve()
             timing["lp"] += time.perf_counter() - t0
             t0 = time.perf_counter()
-            if len(membership) < len(columns):
-                fresh = np.zeros((len(columns) - len(membership), n), dtype=bool)
-                for k, c in enumerate(columns[len(membership) :]):
-                    fresh[k, c] = True
-                membership = np.vstack([membership, fresh])
-            # Heuristic pricing: local search from the heaviest known panel under y; after each
-            # violated panel, damp its members' weights and search again, so that one LP solve
-            # yields several different violated panels (cf. the package's maximin heuristic).
-            # Heuristic pricing: local search from the heaviest known panel under y; after each
-            # violated panel, damp its members' weights and search again, so that one LP solve
-            # yields several different violated panels (cf. the package's maximin heuristic).
-            found_any = False
-            damped = y.copy()
-            start = columns[int(np.argmax(membership.astype(np.float64) @ y))]
-            for _ in range(COLUMNS_PER_ROUND):
-                found = oracle.improve(damped, start, -np.inf)
-                if found is None or float(y[found].sum()) <= cap + PRICING_EPS:
-                    break
-                if add(found):
-                    heuristic += 1
-                    found_any = True
-                damped[found] *= 0.5
-                start = found
-            timing["heuristic"] += time.perf_counter() - t0
-            if found_any:
+            threshold = cap + PRICING_EPS
+            answer = None
+            if centre is not None and SMOOTHING > 0:
+                # Wentges smoothing: price at a point between the previous pricing point and the
+                # new dual, which oscillates less. Its panel is used only if it beats the true
+                # cap; otherwise (a "mispricing") the true dual is priced, so a stage still ends
+                # only on an exact proof at the LP's own dual.
+                point = SMOOTHING * centre[0] + (1.0 - SMOOTHING) * y
+                point_cap = SMOOTHING * centre[1] + (1.0 - SMOOTHING) * cap
+                trial = oracle.price(point, point_cap)
+                if float(y[trial.members].sum()) > threshold:
+                    answer, centre = trial, (point, point_cap)
+            at_dual = answer is None
+            if answer is None:
+                answer = oracle.price(y, cap)
+                centre = (y, cap)
+            entered = float(y[answer.members].sum()) > threshold and add(answer.members)
+            # More columns from the same ILP run: the improving solutions HiGHS met on the way,
+            # and the best one-swap neighbours of the panel it returned.
+            extra = [c for c in answer.others if float(y[c].sum()) > threshold]
+            extra += oracle.neighbours(y, answer.members, threshold, NEIGHBOURS)
+            added = sum(add(c) for c in extra)
+            heuristic += added
+            timing["pricing"] += time.perf_counter() - t0
+            if entered or added:
                 continue
-            t0 = time.perf_counter()
-            answer = oracle.best(y)
-            timing["ilp"] += time.perf_counter() - t0
-            if answer.value > cap + PRICING_EPS and add(answer.members):
-                continue
-            gap = max(0.0, answer.bound - cap)
+            # Only a search at the LP's own dual proves anything about the stage.
+            gap = max(0.0, answer.bound - cap) if at_dual else float("inf")
             if gap <= STAGE_GAP:
                 break
-            # The ILP's incumbent is not better but its bound is loose: ask again, exactly.
-            answer = oracle.best(y)
-            gap = max(0.0, answer.bound - cap)
+            # Not proven (the returned panel was already known): ask for the heaviest, exactly.
+            exact = oracle.best(y)
+            if exact.value > threshold and add(exact.members):
+                continue
+            gap = max(0.0, exact.bound - cap)
             break
         support = unfixed & (y > FIX_EPS)
         if not support.any():
@@ -335,6 +360,7 @@ def find_leximin(
             f"stage {len(stages)}: p={z:.6f} fixes {int(support.sum())}, "
             f"{int(np.isnan(targets).sum())} left, {len(columns)} panels, gap {gap:.1e} "
             + " ".join(f"{k} {v:.1f}s" for k, v in timing.items())
+            + f" ({master.solves} LPs, {master.iterations} pivots, {oracle.solves} ILPs)"
         )
 
     weights, deviation = _final_distribution(columns, targets, n)

@@ -14,7 +14,7 @@ exact for the pricing decision whenever it finds an improving panel, and costs m
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import highspy
 import numpy as np
@@ -30,6 +30,7 @@ class PricingAnswer:
     members: NDArray[np.int64]
     value: float
     bound: float
+    others: list[NDArray[np.int64]] = field(default_factory=list)
 
 
 class InfeasibleQuotas(Exception):
@@ -74,6 +75,8 @@ class PanelOracle:
         h.setOptionValue("mip_rel_gap", 1e-9)
         h.setOptionValue("mip_abs_gap", 1e-10)
         h.setOptionValue("threads", 1)
+        # Restarts re-presolve the model; on these small pricing ILPs they cost more than they save.
+        h.setOptionValue("mip_allow_restart", False)
         lp = highspy.HighsLp()
         lp.num_col_ = self.n
         lp.num_row_ = matrix.shape[0]
@@ -130,6 +133,44 @@ class PanelOracle:
         bound = max(value, float(info.mip_dual_bound))
         return PricingAnswer(members, value, bound)
 
+    def price(self, weights: NDArray[np.float64], cap: float) -> PricingAnswer:
+        """A panel heavier than ``cap`` if one exists (not necessarily the heaviest), else a proof.
+
+        The ILP stops at its first solution above ``cap`` (HiGHS ``objective_target``), which is
+        usually close to the best and several times cheaper than proving optimality. When it
+        finds none, the search is complete and ``bound`` is a proven upper bound. The improving
+        solutions met on the way are returned in ``others``. Weights are scaled so that the cap
+        is 1, which keeps HiGHS's absolute tolerances meaningful.
+        """
+        if cap <= 0:
+            return self.best(weights)
+        h = self._h
+        scaled = weights.astype(np.float64) / cap
+        h.changeColsCost(self.n, self._all, scaled)
+        h.setOptionValue("objective_target", 1.0 + 1e-7)
+        h.setOptionValue("mip_improving_solution_save", True)
+        try:
+            h.run()
+        finally:
+            h.setOptionValue("objective_target", -highspy.kHighsInf)
+            h.setOptionValue("mip_improving_solution_save", False)
+        self.solves += 1
+        status = h.getModelStatus()
+        if status == highspy.HighsModelStatus.kInfeasible:
+            raise InfeasibleQuotas("No panel satisfies the quotas.")
+        complete = status == highspy.HighsModelStatus.kOptimal
+        if not complete and status != highspy.HighsModelStatus.kObjectiveTarget:
+            raise RuntimeError(f"HiGHS pricing failed: {h.modelStatusToString(status)}")
+        members = np.flatnonzero(np.asarray(h.getSolution().col_value) > 0.5)
+        value = float(weights[members].sum())
+        others: list[NDArray[np.int64]] = []
+        for saved in h.getSavedMipSolutions():
+            other = np.flatnonzero(np.asarray(saved.col_value) > 0.5)
+            if len(other) == len(members) and float(weights[other].sum()) > cap:
+                others.append(other)
+        bound = max(value, float(h.getInfo().mip_dual_bound) * cap) if complete else float("inf")
+        return PricingAnswer(members, value, bound, others)
+
     def is_valid(self, members: NDArray[np.int64]) -> bool:
         """Whether the index set is a feasible panel (quotas, size, households, exclusions)."""
         if len(members) != self.problem.panel_size or not self.allowed[members].all():
@@ -141,40 +182,48 @@ class PanelOracle:
         hh = hh[hh >= 0]
         return len(np.unique(hh)) == len(hh)
 
-    def improve(
-        self, weights: NDArray[np.float64], start: NDArray[np.int64], target: float
-    ) -> NDArray[np.int64] | None:
-        """Best-improvement swaps from ``start`` to a local optimum, returned if above ``target``.
+    def _swap_gains(
+        self, weights: NDArray[np.float64], members: NDArray[np.int64], inside: NDArray[np.bool_]
+    ) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
+        """Gain of every swap (member row, outsider column); ``-inf`` where a swap is infeasible.
 
         A swap (member ``m`` out, outsider ``o`` in) keeps every quota iff, on each quota row at
         its minimum, ``o`` has the value whenever ``m`` has it, and on each row at its maximum,
         ``m`` has it whenever ``o`` has it; all swaps are scored at once with two matrix products.
         """
-        members = np.array(start, dtype=np.int64)
         a = self.quota_rows
+        outsiders = np.flatnonzero(~inside & self.allowed)
+        counts = a[:, members].sum(axis=1)
+        gain = weights[outsiders][None, :] - weights[members][:, None]
+        low = counts <= self.qmin + 0.5
+        high = counts >= self.qmax - 0.5
+        a_m, a_o = a[:, members], a[:, outsiders]
+        bad = a_m[low].T @ (1.0 - a_o[low]) + (1.0 - a_m[high]).T @ a_o[high]
+        gain[bad > 0.5] = -np.inf
+        if self.problem.households:
+            owner = np.full(len(self.household_of) + 1, -1, dtype=np.int64)
+            hm = self.household_of[members]
+            owner[hm[hm >= 0]] = np.flatnonzero(hm >= 0)
+            ho = self.household_of[outsiders]
+            blocker = np.where(ho >= 0, owner[np.maximum(ho, 0)], -1)
+            clash = (blocker[None, :] >= 0) & (blocker[None, :] != np.arange(len(members))[:, None])
+            gain[clash] = -np.inf
+        return gain, outsiders
+
+    def improve(
+        self, weights: NDArray[np.float64], start: NDArray[np.int64], target: float
+    ) -> NDArray[np.int64] | None:
+        """Best-improvement swaps from ``start`` to a local optimum; returned if above ``target``.
+
+        The "all swaps at once" scoring is :meth:`_swap_gains`.
+        """
+        members = np.array(start, dtype=np.int64)
         inside = np.zeros(self.n, dtype=bool)
         inside[members] = True
         for _ in range(2 * self.problem.panel_size):
-            counts = a[:, members].sum(axis=1)
-            outsiders = np.flatnonzero(~inside & self.allowed)
+            gain, outsiders = self._swap_gains(weights, members, inside)
             if outsiders.size == 0:
                 return None
-            gain = weights[outsiders][None, :] - weights[members][:, None]
-            low = counts <= self.qmin + 0.5
-            high = counts >= self.qmax - 0.5
-            a_m, a_o = a[:, members], a[:, outsiders]
-            bad = a_m[low].T @ (1.0 - a_o[low]) + (1.0 - a_m[high]).T @ a_o[high]
-            gain[bad > 0.5] = -np.inf
-            if self.problem.households:
-                owner = np.full(len(self.household_of) + 1, -1, dtype=np.int64)
-                hm = self.household_of[members]
-                owner[hm[hm >= 0]] = np.flatnonzero(hm >= 0)
-                ho = self.household_of[outsiders]
-                blocker = np.where(ho >= 0, owner[np.maximum(ho, 0)], -1)
-                clash = (blocker[None, :] >= 0) & (
-                    blocker[None, :] != np.arange(len(members))[:, None]
-                )
-                gain[clash] = -np.inf
             flat = int(np.argmax(gain))
             km, ko = divmod(flat, gain.shape[1])
             if gain[km, ko] <= 1e-12:
@@ -185,6 +234,32 @@ class PanelOracle:
         if weights[members].sum() > target:
             return np.sort(members)
         return None
+
+    def neighbours(
+        self, weights: NDArray[np.float64], members: NDArray[np.int64], target: float, limit: int
+    ) -> list[NDArray[np.int64]]:
+        """Up to ``limit`` feasible one-swap neighbours of ``members`` heavier than ``target``.
+
+        The best swaps first, each member swapped out at most once, so the panels differ. Near an
+        optimal dual, the optimal distribution mixes many panels of (almost) equal weight; the
+        neighbours of a priced panel are such panels, found for the price of one matrix product.
+        """
+        members = np.asarray(members, dtype=np.int64)
+        inside = np.zeros(self.n, dtype=bool)
+        inside[members] = True
+        gain, outsiders = self._swap_gains(weights, members, inside)
+        if outsiders.size == 0 or limit <= 0:
+            return []
+        slack = float(weights[members].sum()) - target
+        best_per_member = gain.max(axis=1)
+        found: list[NDArray[np.int64]] = []
+        for km in np.argsort(-best_per_member)[:limit]:
+            if best_per_member[km] + slack <= 0:
+                break
+            swapped = members.copy()
+            swapped[km] = outsiders[int(np.argmax(gain[km]))]
+            found.append(np.sort(swapped))
+        return found
 
     def to_panel(self, members: NDArray[np.int64]) -> Panel:
         """Index array to a frozenset of volunteer ids."""
