@@ -1,9 +1,12 @@
 """Admin of the indicators app. Survey responses are deliberately not registered: even a
 platform administrator sees them only aggregated, above the respondents threshold."""
 
-from django.contrib import admin
+from typing import Any
 
-from .models import Campaign, FieldComment, FormEvent, IndicatorForm
+from django.contrib import admin
+from django.http import HttpRequest
+
+from .models import Campaign, FieldComment, FormEvent, IndicatorForm, PublishedReport
 
 
 @admin.register(Campaign)
@@ -32,3 +35,20 @@ class IndicatorFormAdmin(admin.ModelAdmin):
     readonly_fields = ("values", "catalogue_version", "created_at", "updated_at")
     raw_id_fields = ("organisation",)
     inlines = [FieldCommentInline, FormEventInline]
+
+
+@admin.register(PublishedReport)
+class PublishedReportAdmin(admin.ModelAdmin):
+    """Published snapshots: read only (publish again from the campaign); deleting one withdraws
+    the public page and its PDF."""
+
+    list_display = ("campaign", "revision", "published_by", "published_at")
+    list_filter = ("campaign__year",)
+    fields = ("campaign", "revision", "published_by", "published_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -96,6 +96,7 @@ class Reason(StrEnum):
     DOMINANCE = "dominance"
     RESPONDENTS = "repondants"
     SECONDARY = "secondaire"
+    EVOLUTION = "evolution"  # forced by the caller: a difference between years would reveal it
 
 
 REASON_MESSAGES: Final[Mapping[Reason, str]] = {
@@ -107,6 +108,10 @@ REASON_MESSAGES: Final[Mapping[Reason, str]] = {
     Reason.SECONDARY: (
         "Secret statistique : masqué pour qu'une autre case ne puisse pas être recalculée à "
         "partir des totaux."
+    ),
+    Reason.EVOLUTION: (
+        "Secret statistique : masqué pour que l'écart avec l'année publiée précédente ne révèle "
+        "pas les chiffres de moins de {min_contributors} coopératives."
     ),
 }
 
@@ -246,16 +251,18 @@ class _Cell:
 
 
 def _aggregate(cells: Sequence[CellInput]) -> _Cell:
-    per_coop: dict[Hashable, float] = defaultdict(float)
-    present: set[Hashable] = set()
+    pairs = [pair for c in cells for pair in c.contributions]
+    per_coop: dict[Hashable, float] = dict(pairs)
+    if len(per_coop) != len(pairs):  # a cooperative listed more than once: add its values
+        per_coop = defaultdict(float)
+        for coop, v in pairs:
+            per_coop[coop] += v
+        per_coop = dict(per_coop)
     respondents: int | None = None
     for c in cells:
-        for coop, v in c.contributions:
-            per_coop[coop] += v
-            present.add(coop)
         if c.respondents is not None:
             respondents = (respondents or 0) + c.respondents
-    return _Cell(dict(per_coop), respondents, present)
+    return _Cell(per_coop, respondents, set(per_coop))
 
 
 def _primary(cell: _Cell, kind: TableKind, rules: SecrecyRules) -> tuple[Reason, ...]:
@@ -285,9 +292,25 @@ def primary_reasons(
     return _primary(_aggregate([cell]), kind, rules or SecrecyRules())
 
 
+_NUMBER_TYPES: Final = frozenset({int, float})
+
+
+def _plainly_valid(cell: CellInput) -> bool:
+    """Fast path for large tables: every value an int or float, finite and non-negative."""
+    values = [v for _coop, v in cell.contributions]
+    if not set(map(type, values)) <= _NUMBER_TYPES:
+        return False
+    array = np.fromiter(values, dtype=float, count=len(values))
+    return bool(np.isfinite(array).all() and (array >= 0).all())
+
+
 def _validate(cells: Mapping[Any, CellInput], kind: TableKind) -> None:
     issues: list[Issue] = []
     for key, cell in cells.items():
+        if _plainly_valid(cell) and (cell.respondents is None or cell.respondents >= 0):
+            if kind is TableKind.SURVEY and cell.contributions and cell.respondents is None:
+                issues.append(issue("manquant", f"cases[{key!r}].repondants"))
+            continue
         name = f"cases[{key!r}]"
         for i, (_coop, v) in enumerate(cell.contributions):
             f = f"{name}.contributions[{i}]"
@@ -557,9 +580,15 @@ def protect_1d(
     kind: TableKind,
     rules: SecrecyRules | None = None,
     with_total: bool = True,
+    forced: Iterable[K | _Total] = (),
 ) -> ProtectedTable[K | _Total]:
     """Protect a one-dimensional table (cells in the mapping's order), with its total if
-    ``with_total``. Raises :class:`InvalidTableError` on invalid contributions."""
+    ``with_total``. Raises :class:`InvalidTableError` on invalid contributions.
+
+    ``forced`` keys (``TOTAL`` included) are treated as primary cells whatever their
+    contributions, with the reason ``evolution``: the caller knows another publication (the
+    previous year's table) would reveal them, and they get protecting patterns like any primary
+    cell."""
     rules = rules or SecrecyRules()
     _validate(cells, kind)
     keys: list[K | _Total] = list(cells)
@@ -576,6 +605,11 @@ def protect_1d(
         for (a, ca), (b, cb) in itertools.permutations(line, 2):
             patterns[a].append(((a, b), (1, _pair_sign(ca, cb))))
     primaries = [_primary(c, kind, rules) for c in raw]
+    forced_keys = set(forced)
+    primaries = [
+        (*p, Reason.EVOLUTION) if keys[i] in forced_keys and not raw[i].empty else p
+        for i, p in enumerate(primaries)
+    ]
     engine = _Engine(
         values=[c.value for c in raw],
         empty=[c.empty for c in raw],

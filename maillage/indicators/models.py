@@ -241,3 +241,38 @@ class SurveyResponse(models.Model):
 
     def __str__(self) -> str:
         return str(self.id)
+
+
+class PublishedReport(models.Model):
+    """The report « Démocratie et travail » of a union for a year, as its staff published it.
+
+    ``data`` holds the figures already through statistical secrecy (never a hidden value),
+    ``charts`` the SVG charts drawn from them, ``pdf`` the document. The public page and the PDF
+    download show this snapshot and never recompute from the forms: what was published stays
+    what is shown. Publishing again replaces the snapshot and bumps ``revision``.
+    """
+
+    campaign = models.OneToOneField(
+        Campaign, on_delete=models.PROTECT, related_name="report", verbose_name=_("campagne")
+    )
+    data = models.JSONField(_("chiffres publiés"))
+    charts = models.JSONField(_("graphiques (SVG)"), default=dict)
+    pdf = models.BinaryField(_("PDF"))
+    revision = models.PositiveSmallIntegerField(_("révision"), default=1)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("publié par"),
+    )
+    published_at = models.DateTimeField(_("publié le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("rapport publié")
+        verbose_name_plural = _("rapports publiés")
+        ordering = ["-campaign__year"]
+
+    def __str__(self) -> str:
+        return f"Démocratie et travail — {self.campaign}"

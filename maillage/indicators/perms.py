@@ -72,3 +72,14 @@ def can_manage_survey(user: Any, form: IndicatorForm) -> bool:
 def can_view_survey_results(user: Any, form: IndicatorForm) -> bool:
     """Results are aggregated and hidden under five respondents: the form's readers see them."""
     return can_view_form(user, form)
+
+
+def can_publish_report(user: Any, campaign: Campaign) -> bool:
+    """Preview and publish the report « Démocratie et travail »: the union's staff (its
+    delegates) and platform administrators. Reading a published report is public."""
+    return can_follow_campaign(user, campaign)
+
+
+def can_view_peer_comparison(user: Any, form: IndicatorForm) -> bool:
+    """A cooperative's private comparison with its peers: its members and the union's staff."""
+    return can_view_form(user, form)

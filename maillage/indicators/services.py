@@ -24,12 +24,24 @@ from django.utils import timezone, translation
 from maillage.accounts.enums import Role
 from maillage.accounts.models import Membership
 from maillage.core.emails import send_templated_email
+from maillage.core.pdf import render_pdf
 from maillage.directory.models import Organisation
 from maillage.territories.models import Union
 
+from . import selectors
 from .catalogue import empty_document
 from .enums import REMINDED_STATUSES, CampaignStatus, FormAction, FormStatus
-from .models import Campaign, FieldComment, FormEvent, IndicatorForm, SurveyLink, SurveyResponse
+from .models import (
+    Campaign,
+    FieldComment,
+    FormEvent,
+    IndicatorForm,
+    PublishedReport,
+    SurveyLink,
+    SurveyResponse,
+)
+from .report.charts import report_charts
+from .report.present import pdf_payload
 from .spreadsheet import ImportResult, parse_upload
 from .survey import Questionnaire, check_answers
 from .validation import FieldIssue, missing_for_submission, validate
@@ -447,3 +459,35 @@ def _notify_delegates(form: IndicatorForm, template: str) -> None:
     ).select_related("user")
     for assignment in assignments:
         _send(assignment.user, template, {"form": form, "campaign": form.campaign})
+
+
+# --- the published report ------------------------------------------------------------------------
+
+
+def report_publish(*, campaign: Campaign, user: Any) -> PublishedReport:
+    """Publish (or publish again) the report « Démocratie et travail » of a campaign.
+
+    The figures are computed and put through statistical secrecy, the charts drawn from them
+    and the PDF compiled *before* the transaction; the snapshot is then written in one go, so
+    the public page never shows half a report. Publishing again bumps the revision.
+    """
+    data = selectors.report_data(campaign)
+    minimum = data["rules"]["min_contributors"]
+    if data["cooperatives"] < minimum:
+        raise IndicatorsError(
+            f"Rien ne peut être publié : il faut au moins {minimum} formulaires validés "
+            f"(secret statistique), il y en a {data['cooperatives']}."
+        )
+    charts = report_charts(data)
+    pdf = render_pdf("indicators/report.typ", pdf_payload(data, charts), assets=charts)
+    with transaction.atomic():
+        report = PublishedReport.objects.select_for_update().filter(campaign=campaign).first()
+        if report is None:
+            report = PublishedReport(campaign=campaign)
+        else:
+            report.revision += 1
+        report.data, report.charts, report.pdf = data, charts, pdf
+        report.published_by = user if _is_user(user) else None
+        report.published_at = timezone.now()
+        report.save()
+    return report

@@ -6,9 +6,9 @@ When an input is blank the line says which one (« ne peut pas être calculé : 
 manquant »); when the formula refuses, its own reason is given. Nothing is rounded here: the
 template formats for the French locale.
 
-This is also the hook for the annual report (issue « Indicateurs », item 4): the report builder
-calls :func:`compute` on every validated form of a campaign and pools the results with
-:mod:`maillage.indicators.statistics` and :mod:`maillage.indicators.disclosure`.
+The annual report does not pool these per-form rates (a mean of rates would weigh a cooperative
+of 3 like one of 300): :mod:`maillage.indicators.report.measures` takes the same formulas'
+numerators and denominators from each validated form and pools their sums.
 """
 
 from __future__ import annotations

@@ -123,6 +123,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "status": status,
         "forms": list(selectors.campaign_forms(campaign, status)),
         "can_close": perms.can_close_campaign(request.user, campaign),
+        "can_publish": perms.can_publish_report(request.user, campaign),
     }
     return render(request, "indicators/campaign_detail.html", context)
 

@@ -118,3 +118,118 @@ def build_world(*, year: int = 2025) -> World:
             "platform": platform,
         },
     )
+
+
+# --- a union ready for its report « Démocratie et travail » ------------------------------------
+
+
+def naf_section(code: str, label: str):
+    from maillage.sectors.models import Nomenclature, Sector, SectorLevel
+
+    sector, _ = Sector.objects.get_or_create(
+        nomenclature=Nomenclature.NAF_REV2,
+        code=code,
+        defaults={
+            "level": SectorLevel.SECTION,
+            "label": label.upper(),
+            "display_label": label,
+            "label_search": label.lower(),
+            "section_code": code,
+        },
+    )
+    return sector
+
+
+def varied_values(i: int) -> dict[str, Any]:
+    """Valid values that differ from one cooperative to the next (so that correlations and
+    intervals exist), headcount 10 + i."""
+    people = 10 + i
+    return complete_values(
+        **{f"effectif_mois_{m:02d}": people for m in range(1, 13)},
+        effectif_debut=people,
+        salaries_31_decembre=people,
+        etp_moyen=people - 0.5,
+        heures_theoriques=1_596.0 * people,
+        heures_travaillees=1_520.0 * people,
+        absence_heures_maladie_courte=12.0 * people + 7 * i,
+        absence_heures_maladie_moyenne=40.0 * people + 11 * (i % 4),
+        absence_heures_accident_travail=3.0 * (i % 3),
+        entrees=1 + i % 4,
+        sorties_demission=i % 3,
+        sorties_fin_cdd=1,
+        associes_total=people,
+        salaries_associes=max(1, people - (i % 5) - 1),
+        ag_convoques=people,
+        ag_presents=max(1, people - 1 - i % 4),
+        ag_representes=i % 2,
+    )
+
+
+@dataclass
+class ReportWorld:
+    world: World
+    forms: dict[str, list[IndicatorForm]]  # département code → validated forms
+    departements: dict[str, Any]
+
+
+def build_report_world(*, year: int = 2025, leave_open: bool = False) -> ReportWorld:
+    """The test union with ten validated cooperatives: five in département A (among them « Scop
+    du Moulin »), two in B (too few: secret), three in C; sections F and C; survey answers in
+    four cooperatives of A (two each). ``leave_open``: « Scop du Moulin » is left not started,
+    for a test that fills it in itself."""
+    from maillage.indicators.survey import load_questionnaire
+
+    world = build_world(year=year)
+    union = world.union
+    dep_a = world.organisation.commune.departement
+    dep_a.name = "Ain-de-test"
+    dep_a.save()
+    dep_b = DepartementFactory(union=union, name="Bièvre-de-test")
+    dep_c = DepartementFactory(union=union, name="Cantal-de-test")
+    building, industry = (
+        naf_section("F", "construction"),
+        naf_section("C", "industrie manufacturière"),
+    )
+    world.organisation.sector = building
+    world.organisation.save()
+    organisations = {"A": [world.organisation], "B": [], "C": []}
+    for key, dep, count in (("A", dep_a, 4), ("B", dep_b, 2), ("C", dep_c, 3)):
+        for n in range(count):
+            organisations[key].append(
+                member_cooperative(
+                    union,
+                    name=f"Coopérative {key}{n}",
+                    commune=CommuneFactory(departement=dep),
+                    sector=building if n % 2 == 0 else industry,
+                )
+            )
+    services.campaign_sync_forms(campaign=world.campaign)
+    questionnaire = load_questionnaire()
+    forms: dict[str, list[IndicatorForm]] = {"A": [], "B": [], "C": []}
+    admin, delegate = world["admin"], world["delegate"]
+    i = 0
+    for key, orgs in organisations.items():
+        for org in orgs:
+            form = world.campaign.forms.get(organisation=org)
+            if leave_open and org == world.organisation:
+                i += 1
+                continue
+            values = varied_values(i)
+            if key == "B":  # figures far from the others', so that a leak would show
+                values |= {"absence_heures_maladie_moyenne": 190.0 * (10 + i), "entrees": 11}
+            services.form_save(form=form, values=values, user=admin)
+            services.form_submit(form=form, user=admin)
+            services.form_validate(form=form, user=delegate)
+            if key == "A" and len(forms["A"]) < 4:
+                link = form.survey_link
+                for position in (0, 3):
+                    services.survey_response_record(
+                        link=link,
+                        questionnaire=questionnaire,
+                        raw={"coop_desaccord": position, "coop_projet": 1},
+                    )
+            form.refresh_from_db()
+            forms[key].append(form)
+            i += 1
+    world.form.refresh_from_db()
+    return ReportWorld(world, forms, {"A": dep_a, "B": dep_b, "C": dep_c})
