@@ -133,7 +133,6 @@ def _lp_solver() -> highspy.Highs:
     h.setOptionValue("output_flag", False)
     h.setOptionValue("primal_feasibility_tolerance", 1e-9)
     h.setOptionValue("dual_feasibility_tolerance", 1e-9)
-    h.setOptionValue("threads", 1)
     # Re-solves start from the previous basis; presolve would discard it.
     h.setOptionValue("presolve", "off")
     return h

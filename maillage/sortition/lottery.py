@@ -126,7 +126,6 @@ def _optimise(
         return start
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
-    h.setOptionValue("threads", 1)
     h.setOptionValue("random_seed", 0)
     h.setOptionValue("mip_max_nodes", max_nodes)
     up = [h.addBinary() for _ in candidates]

@@ -74,7 +74,6 @@ class PanelOracle:
         h.setOptionValue("random_seed", seed)
         h.setOptionValue("mip_rel_gap", 1e-9)
         h.setOptionValue("mip_abs_gap", 1e-10)
-        h.setOptionValue("threads", 1)
         # Restarts re-presolve the model; on these small pricing ILPs they cost more than they save.
         h.setOptionValue("mip_allow_restart", False)
         lp = highspy.HighsLp()

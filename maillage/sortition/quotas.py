@@ -216,7 +216,6 @@ def nearest_relaxation(problem: SortitionProblem) -> tuple[list[Relaxation], int
     a = problem.incidence
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
-    h.setOptionValue("threads", 1)
     x = [h.addBinary() for _ in range(n)]
     lo = [h.addIntegral(lb=0, ub=q.min) for q in problem.quotas]
     hi = [h.addIntegral(lb=0, ub=k) for q in problem.quotas]
