@@ -45,46 +45,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from _support import log, scratch_database  # noqa: E402
 
 GOAL_DATA_HTML_S = 3.0
 GOAL_PDF_S = 10.0
 YEAR = 2025
-
-
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
-def _prepare_database() -> tuple[str, Callable[[], None]]:
-    """DATABASE_URL for a fresh database, and a cleanup callable."""
-    url = os.environ.get("DATABASE_URL", "")
-    if url.startswith(("postgres://", "postgresql://")):
-        import psycopg
-        from dj_database_url import parse
-
-        config = parse(url)
-        name = f"{config['NAME']}_bench_{os.getpid()}"
-        admin = psycopg.connect(
-            host=config["HOST"] or None,
-            port=config["PORT"] or None,
-            user=config["USER"] or None,
-            password=config["PASSWORD"] or None,
-            dbname="postgres",
-            autocommit=True,
-        )
-        admin.execute(f'CREATE DATABASE "{name}"')
-
-        def drop() -> None:
-            from django.db import connections
-
-            connections.close_all()
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            admin.close()
-
-        return url.rsplit("/", 1)[0] + "/" + name, drop
-    folder = tempfile.mkdtemp(prefix="maillage-bench-")
-    path = Path(folder) / "bench.sqlite3"
-    return f"sqlite:///{path}", lambda: path.unlink(missing_ok=True)
 
 
 def form_values(rng: random.Random) -> dict[str, object]:
@@ -246,7 +211,7 @@ def timed(fn: Callable[[], object], runs: int = 3, name: str = "") -> tuple[floa
 def main() -> int:
     cooperatives = int(os.environ.get("COOPERATIVES", "5000"))
     answers = int(os.environ.get("ANSWERS", "90000"))
-    url, cleanup = _prepare_database()
+    url, cleanup = scratch_database()
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("MAILLAGE_SECRET_KEY", "benchmark-only-secret-key-0123456789abcdef")
     os.environ.setdefault("MAILLAGE_VAR_DIR", tempfile.mkdtemp(prefix="maillage-bench-var-"))

@@ -40,47 +40,12 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from _support import log, scratch_database  # noqa: E402
 
 GOAL_RANK_P95_MS = 100
 LABELLED_NEEDS = 50
 GOOD_PER_NEED = 10
 DEMO_NEEDS = 150
-
-
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
-def _prepare_database() -> tuple[str, Any]:
-    """DATABASE_URL for a fresh database, and a cleanup callable."""
-    url = os.environ.get("DATABASE_URL", "")
-    if url.startswith(("postgres://", "postgresql://")):
-        import psycopg
-        from dj_database_url import parse
-
-        config = parse(url)
-        name = f"{config['NAME']}_bench_{os.getpid()}"
-        admin = psycopg.connect(
-            host=config["HOST"] or None,
-            port=config["PORT"] or None,
-            user=config["USER"] or None,
-            password=config["PASSWORD"] or None,
-            dbname="postgres",
-            autocommit=True,
-        )
-        admin.execute(f'CREATE DATABASE "{name}"')
-
-        def drop() -> None:
-            from django.db import connections
-
-            connections.close_all()
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            admin.close()
-
-        return url.rsplit("/", 1)[0] + "/" + name, drop
-    folder = tempfile.mkdtemp(prefix="maillage-bench-")
-    path = Path(folder) / "bench.sqlite3"
-    return f"sqlite:///{path}", lambda: path.unlink(missing_ok=True)
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -164,7 +129,7 @@ class Planter:
 def main() -> None:
     establishments = int(os.environ.get("ESTABLISHMENTS", "213000"))
     seed = int(os.environ.get("SEED", "20260101"))
-    url, cleanup = _prepare_database()
+    url, cleanup = scratch_database()
     if os.environ.get("KEEP_DATABASE"):
         log(f"keeping the database: {url}")
         cleanup = lambda: None  # noqa: E731

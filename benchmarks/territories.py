@@ -22,46 +22,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from _support import log, scratch_database  # noqa: E402
 
 GOAL_LOAD_S = 15
 GOAL_AUTOCOMPLETE_P95_MS = 10
 QUERIES = 1000
-
-
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
-def _prepare_database() -> tuple[str, object]:
-    """DATABASE_URL for a fresh database, and a cleanup callable."""
-    url = os.environ.get("DATABASE_URL", "")
-    if url.startswith(("postgres://", "postgresql://")):
-        import psycopg
-        from dj_database_url import parse
-
-        config = parse(url)
-        name = f"{config['NAME']}_bench_{os.getpid()}"
-        admin = psycopg.connect(
-            host=config["HOST"] or None,
-            port=config["PORT"] or None,
-            user=config["USER"] or None,
-            password=config["PASSWORD"] or None,
-            dbname="postgres",
-            autocommit=True,
-        )
-        admin.execute(f'CREATE DATABASE "{name}"')
-
-        def drop() -> None:
-            from django.db import connections
-
-            connections.close_all()
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            admin.close()
-
-        return url.rsplit("/", 1)[0] + "/" + name, drop
-    folder = tempfile.mkdtemp(prefix="maillage-bench-")
-    path = Path(folder) / "bench.sqlite3"
-    return f"sqlite:///{path}", lambda: path.unlink(missing_ok=True)
 
 
 def _queries(rows: list[tuple[str, str]], postal_codes: list[str], rng: random.Random) -> list[str]:
@@ -85,7 +50,7 @@ def _queries(rows: list[tuple[str, str]], postal_codes: list[str], rng: random.R
 
 
 def main() -> int:
-    url, cleanup = _prepare_database()
+    url, cleanup = scratch_database()
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("MAILLAGE_SECRET_KEY", "benchmark-only-secret-key-0123456789abcdef")
     os.environ.setdefault("MAILLAGE_VAR_DIR", tempfile.mkdtemp(prefix="maillage-bench-var-"))
