@@ -246,18 +246,28 @@ def position_state(
     return position
 
 
-@transaction.atomic
-def objection_withdraw(*, position: DecisionPosition, actor: Any) -> DecisionPosition:
-    """The author of an objection lifts it; it stays on the record, no longer blocking."""
+def objection_lift(position: Any, actor: Any, *, in_open_round: bool) -> None:
+    """Lift an objection (of a decision or an election): only its author may, only in the
+    consent round still open; it stays on the record, no longer blocking."""
     if actor is None or position.member_id != actor.pk:
         raise DemocracyError(_("Seule la personne qui a objecté peut lever son objection."))
-    decision = position.decision
-    if decision.phase != DecisionPhase.CONSENT or position.round != decision.round:
+    if not in_open_round:
         raise DemocracyError(_("Cette objection appartient à un tour de consentement clos."))
     if not position.blocks:
         raise DemocracyError(_("Il n'y a pas d'objection en cours à lever."))
     position.withdrawn_at = timezone.now()
     position.save(update_fields=["withdrawn_at"])
+
+
+@transaction.atomic
+def objection_withdraw(*, position: DecisionPosition, actor: Any) -> DecisionPosition:
+    """The author of an objection lifts it; it stays on the record, no longer blocking."""
+    decision = position.decision
+    objection_lift(
+        position,
+        actor,
+        in_open_round=decision.phase == DecisionPhase.CONSENT and position.round == decision.round,
+    )
     return position
 
 

@@ -26,7 +26,7 @@ from ..consent_process import (
 )
 from ..models import Body, BodyMember, Election, ElectionPosition, Nomination
 from .common import DemocracyError
-from .consent import validated_stance
+from .consent import objection_lift, validated_stance
 from .notify import notify_body
 
 
@@ -212,15 +212,12 @@ def election_position_state(
 @transaction.atomic
 def election_objection_withdraw(*, position: ElectionPosition, actor: Any) -> ElectionPosition:
     """The author of an objection lifts it; it stays on the record."""
-    if actor is None or position.member_id != actor.pk:
-        raise DemocracyError(_("Seule la personne qui a objecté peut lever son objection."))
     election = position.election
-    if election.phase != ElectionPhase.CONSENT or position.round != election.round:
-        raise DemocracyError(_("Cette objection appartient à un tour de consentement clos."))
-    if not position.blocks:
-        raise DemocracyError(_("Il n'y a pas d'objection en cours à lever."))
-    position.withdrawn_at = timezone.now()
-    position.save(update_fields=["withdrawn_at"])
+    objection_lift(
+        position,
+        actor,
+        in_open_round=election.phase == ElectionPhase.CONSENT and position.round == election.round,
+    )
     return position
 
 
