@@ -113,6 +113,23 @@ def _area_links(slug: str) -> list[dict[str, str]]:
                 ),
             },
             {
+                "label": _("Rapport « Démocratie et travail »"),
+                "url": reverse("indicators:report-list"),
+                "summary": _(
+                    "Le rapport annuel publié par chaque union : qualité de vie au travail, "
+                    "absentéisme, turn-over et pratiques démocratiques, sans jamais révéler une "
+                    "coopérative."
+                ),
+            },
+            {
+                "label": _("Emplois coopératifs vers 100 000"),
+                "url": reverse("indicators:jobs"),
+                "summary": _(
+                    "Les emplois et les coopératives par année, territoire et secteur, face à "
+                    "l'objectif du mouvement."
+                ),
+            },
+            {
                 "label": _("Indicateurs écologiques"),
                 "url": reverse("ecology:index"),
                 "summary": _(

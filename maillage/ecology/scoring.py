@@ -171,11 +171,13 @@ def score_criterion(criterion: Criterion, entry: Entry) -> CriterionScore:
         reduction = float((entry.baseline_value - entry.value) / entry.baseline_value * 100)
         points = _by_steps(criterion, reduction)
         if reduction < 0:
+            # xgettext:no-python-format
             why = _("Hausse de {pct} % depuis l'année de référence : aucun point.").format(
                 pct=_fmt(-reduction)
             )
         else:
             why = _(
+                # xgettext:no-python-format
                 "Baisse de {pct} % depuis l'année de référence : {points} point(s) sur {top}."
             ).format(pct=_fmt(reduction), points=points, top=top)
         if criterion.evidence and not entry.has_evidence and points:
