@@ -14,7 +14,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import partial
 from typing import TYPE_CHECKING, Any, cast
 
-from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -30,6 +29,7 @@ from maillage.directory.models import Organisation
 from . import consortium_selectors as selectors
 from .enums import ConsortiumForm, ConsortiumStatus, MemberRole, NeedStatus
 from .models import ChecklistItem, Consortium, ConsortiumMember, Lot, Need
+from .services import _site_url
 
 if TYPE_CHECKING:
     from maillage.accounts.models import User
@@ -69,10 +69,6 @@ class AlreadyOpen(RuleError):
     def __init__(self, message: str, existing: Consortium) -> None:
         super().__init__(message)
         self.existing = existing
-
-
-def _site_url(site_url: str | None) -> str:
-    return (site_url or settings.SITE_URL).rstrip("/")
 
 
 def workspace_link(consortium: Consortium, site_url: str | None) -> str:

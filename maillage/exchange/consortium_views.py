@@ -6,7 +6,7 @@ again with the service's message and what was typed.
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,7 +16,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from maillage.accounts.models import User
 from maillage.accounts.services import RuleError
 from maillage.directory.models import Organisation
 
@@ -35,14 +34,7 @@ from .consortium_forms import (
 )
 from .enums import ConsortiumStatus
 from .models import ChecklistItem, Consortium, ConsortiumMember, Need
-
-
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
-
-
-def _site_url(request: HttpRequest) -> str:
-    return request.build_absolute_uri("/").rstrip("/")
+from .view_helpers import request_site_url, request_user
 
 
 def _consortium_for(request: HttpRequest, pk: int, *, edit: bool = False) -> Consortium:
@@ -157,10 +149,10 @@ def consortium_create(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         consortium = services.consortium_create(
             need=need,
-            actor=_user(request),
+            actor=request_user(request),
             name=request.POST.get("name", ""),
             assignment=assignment,
-            site_url=_site_url(request),
+            site_url=request_site_url(request),
         )
     except services.AlreadyOpen as error:
         messages.warning(request, error.message)
@@ -212,7 +204,7 @@ def consortium_settings(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.consortium_update(
                 consortium=consortium,
-                actor=_user(request),
+                actor=request_user(request),
                 name=form.cleaned_data["name"],
                 form=form.cleaned_data["form"],
                 mandataire_solidaire=form.cleaned_data["mandataire_solidaire"],
@@ -234,11 +226,11 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             member = services.member_add(
                 consortium=consortium,
-                actor=_user(request),
+                actor=request_user(request),
                 organisation=form.cleaned_data["organisation"],
                 lots=list(form.cleaned_data["lots"]),
                 share_percent=form.cleaned_data["share_percent"],
-                site_url=_site_url(request),
+                site_url=request_site_url(request),
             )
         except RuleError as error:
             form.add_error(None, error.message)
@@ -270,7 +262,7 @@ def member_update(request: HttpRequest, pk: int, mid: int) -> HttpResponse:
         try:
             services.member_update(
                 member=member,
-                actor=_user(request),
+                actor=request_user(request),
                 lots=list(form.cleaned_data["lots"]),
                 share_percent=form.cleaned_data["share_percent"],
             )
@@ -293,7 +285,7 @@ def member_remove(request: HttpRequest, pk: int, mid: int) -> HttpResponse:
     return _act(
         request,
         consortium,
-        lambda: services.member_remove(member=member, actor=_user(request)),
+        lambda: services.member_remove(member=member, actor=request_user(request)),
         _("%(name)s a été retirée du groupement.") % {"name": member.organisation.name},
     )
 
@@ -306,7 +298,7 @@ def member_mandataire(request: HttpRequest, pk: int, mid: int) -> HttpResponse:
     return _act(
         request,
         consortium,
-        lambda: services.mandataire_set(member=member, actor=_user(request)),
+        lambda: services.mandataire_set(member=member, actor=request_user(request)),
         _("%(name)s est désormais le mandataire du groupement.")
         % {"name": member.organisation.name},
     )
@@ -322,7 +314,7 @@ def member_accept(request: HttpRequest, pk: int, mid: int) -> HttpResponse:
     return _act(
         request,
         consortium,
-        lambda: services.member_accept(member=member, actor=_user(request)),
+        lambda: services.member_accept(member=member, actor=request_user(request)),
         _("%(name)s a accepté de rejoindre le groupement.") % {"name": member.organisation.name},
     )
 
@@ -335,7 +327,7 @@ def consortium_form(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         consortium,
         lambda: services.consortium_form(
-            consortium=consortium, actor=_user(request), site_url=_site_url(request)
+            consortium=consortium, actor=request_user(request), site_url=request_site_url(request)
         ),
         _(
             "Groupement constitué. Les membres et le ou la juriste de l'union ont été prévenus ; "
@@ -357,7 +349,7 @@ def consortium_status(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         consortium,
         lambda: services.consortium_status_set(
-            consortium=consortium, actor=_user(request), to=target
+            consortium=consortium, actor=request_user(request), to=target
         ),
         _("Groupement : « %(state)s » enregistré.") % {"state": ConsortiumStatus(target).label},
     )
@@ -371,7 +363,7 @@ def checklist_toggle(request: HttpRequest, pk: int, item_id: int) -> HttpRespons
     item = get_object_or_404(ChecklistItem, consortium=consortium, pk=item_id)
     error = ""
     try:
-        item = notes.checklist_toggle(item=item, actor=_user(request))
+        item = notes.checklist_toggle(item=item, actor=request_user(request))
     except RuleError as refused:
         error = refused.message
     if getattr(request, "htmx", False):
@@ -393,7 +385,7 @@ def checklist_add(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             notes.checklist_add(
-                consortium=consortium, actor=_user(request), label=form.cleaned_data["label"]
+                consortium=consortium, actor=request_user(request), label=form.cleaned_data["label"]
             )
         except RuleError as error:
             form.add_error(None, error.message)
@@ -413,9 +405,9 @@ def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             notes.comment_add(
                 consortium=consortium,
-                actor=_user(request),
+                actor=request_user(request),
                 body=form.cleaned_data["body"],
-                site_url=_site_url(request),
+                site_url=request_site_url(request),
             )
         except RuleError as error:
             form.add_error(None, error.message)

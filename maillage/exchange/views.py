@@ -6,7 +6,7 @@ was typed: the bound form is shown again with the service's message.
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,7 +19,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from maillage.accounts.models import User
 from maillage.accounts.services import RuleError
 
 from . import consortium_views, perms, selectors, services
@@ -37,15 +36,7 @@ from .forms import (
     sector_codes,
 )
 from .models import Alert, Lot, Need, Solicitation
-
-
-def _user(request: HttpRequest) -> User:
-    """The logged-in person (views calling this are behind login_required)."""
-    return cast(User, request.user)
-
-
-def _site_url(request: HttpRequest) -> str:
-    return request.build_absolute_uri("/").rstrip("/")
+from .view_helpers import request_site_url, request_user
 
 
 def _refused(form: Form, error: RuleError) -> None:
@@ -79,7 +70,7 @@ def need_create(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             need = services.need_create(
-                author=_user(request),
+                author=request_user(request),
                 buyer_kind=data["buyer_kind"],
                 organisation=data.get("organisation"),
                 buyer_name=data.get("buyer_name", ""),
@@ -121,13 +112,13 @@ def need_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "deadline": need.deadline,
         "is_tender": need.is_tender,
     }
-    form = NeedForm(request.POST or None, user=_user(request), editing=True, initial=initial)
+    form = NeedForm(request.POST or None, user=request_user(request), editing=True, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             services.need_update(
                 need=need,
-                actor=_user(request),
+                actor=request_user(request),
                 title=data["title"],
                 description=data["description"],
                 sectors=data["sectors"],
@@ -197,7 +188,7 @@ def lot_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             lot = services.lot_add(
                 need=need,
-                actor=_user(request),
+                actor=request_user(request),
                 title=data["title"],
                 description=data["description"],
                 sectors=data["sectors"],
@@ -220,7 +211,7 @@ def lot_remove(request: HttpRequest, pk: int, number: int) -> HttpResponse:
         raise PermissionDenied
     lot = get_object_or_404(Lot, need=need, number=number)
     try:
-        services.lot_remove(lot=lot, actor=_user(request))
+        services.lot_remove(lot=lot, actor=request_user(request))
     except RuleError as error:
         messages.error(request, error.message)
     else:
@@ -247,7 +238,7 @@ def need_submit(request: HttpRequest, pk: int) -> HttpResponse:
     return _simple_action(
         request,
         need,
-        lambda: services.need_submit(need=need, actor=_user(request)),
+        lambda: services.need_submit(need=need, actor=request_user(request)),
         _("Besoin soumis : la délégation de l'union du territoire va le relire."),
     )
 
@@ -264,7 +255,7 @@ def need_validate(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.need_validate(
                 need=need,
-                actor=_user(request),
+                actor=request_user(request),
                 sectors=form.cleaned_data["sectors"],
             )
         except RuleError as error:
@@ -295,9 +286,9 @@ def need_reject(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.need_reject(
                 need=need,
-                actor=_user(request),
+                actor=request_user(request),
                 reason=form.cleaned_data["reason"],
-                site_url=_site_url(request),
+                site_url=request_site_url(request),
             )
         except RuleError as error:
             _refused(form, error)
@@ -321,7 +312,9 @@ def need_send(request: HttpRequest, pk: int) -> HttpResponse:
     return _simple_action(
         request,
         need,
-        lambda: services.need_send(need=need, actor=_user(request), site_url=_site_url(request)),
+        lambda: services.need_send(
+            need=need, actor=request_user(request), site_url=request_site_url(request)
+        ),
         _("Besoin envoyé : les premières coopératives de la liste ont reçu un e-mail."),
     )
 
@@ -335,7 +328,7 @@ def need_close(request: HttpRequest, pk: int) -> HttpResponse:
     return _simple_action(
         request,
         need,
-        lambda: services.need_close(need=need, actor=_user(request)),
+        lambda: services.need_close(need=need, actor=request_user(request)),
         _("Besoin clos : plus aucun e-mail ne part, les liens de réponse sont fermés."),
     )
 
@@ -351,7 +344,7 @@ def supplier_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.need_supplier_add(
                 need=need,
-                actor=_user(request),
+                actor=request_user(request),
                 organisation=form.cleaned_data["organisation"],
             )
         except RuleError as error:
@@ -377,7 +370,9 @@ def supplier_remove(request: HttpRequest, pk: int, sid: int) -> HttpResponse:
     return _simple_action(
         request,
         need,
-        lambda: services.need_supplier_remove(solicitation=solicitation, actor=_user(request)),
+        lambda: services.need_supplier_remove(
+            solicitation=solicitation, actor=request_user(request)
+        ),
         _("Coopérative retirée de la liste."),
     )
 
@@ -429,7 +424,7 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
                         services.solicitation_ask(
                             solicitation=solicitation,
                             question=form.cleaned_data["question"],
-                            site_url=_site_url(request),
+                            site_url=request_site_url(request),
                         )
                         messages.success(request, _("Votre question a été transmise à l'acheteur."))
                     else:
@@ -438,7 +433,7 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
                             answer=Answer.INTERESTED if action == "interested" else Answer.DECLINED,
                             reason=form.cleaned_data.get("reason", ""),
                             comment=form.cleaned_data.get("comment", ""),
-                            site_url=_site_url(request),
+                            site_url=request_site_url(request),
                         )
                         messages.success(request, _("Merci, votre réponse est enregistrée."))
                 except RuleError as error:
@@ -475,7 +470,7 @@ def alerts(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             services.alert_create(
-                user=_user(request),
+                user=request_user(request),
                 organisation=data["organisation"],
                 sectors=data["sectors"],
                 zone_level=data["zone_level"],
@@ -500,6 +495,6 @@ def alert_delete(request: HttpRequest, pk: int) -> HttpResponse:
     alert = get_object_or_404(Alert, pk=pk)
     if not perms.can_delete_alert(request.user, alert):
         raise PermissionDenied
-    services.alert_delete(alert=alert, actor=_user(request))
+    services.alert_delete(alert=alert, actor=request_user(request))
     messages.success(request, _("Alerte supprimée."))
     return redirect("exchange:alerts")
