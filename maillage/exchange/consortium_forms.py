@@ -7,9 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from maillage.directory.models import Organisation
-
 from .enums import ConsortiumForm, ConsortiumStatus
+from .forms import OrganisationField
 from .models import Consortium, Lot
 
 
@@ -33,44 +32,6 @@ class SettingsForm(forms.Form):
     )
 
 
-class MemberAddForm(forms.Form):
-    organisation = forms.CharField(
-        label=_("Organisation à inviter (SIREN ou adresse de sa page dans l'annuaire)"),
-        max_length=120,
-    )
-    lots = LotsField(
-        label=_("Lots qu'elle exécuterait"),
-        queryset=Lot.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
-    share_percent = forms.DecimalField(
-        label=_("Part du montant (%)"),
-        min_value=0,
-        max_value=100,
-        decimal_places=2,
-        required=False,
-    )
-
-    def __init__(self, *args: Any, consortium: Consortium, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["lots"].queryset = _lots(consortium)  # type: ignore[attr-defined]
-
-    def clean_organisation(self) -> Organisation:
-        value = self.cleaned_data["organisation"].strip().rstrip("/").split("/")[-1]
-        siren = value.replace(" ", "")
-        found = (
-            Organisation.objects.filter(siren=siren).first()
-            if siren.isdigit()
-            else Organisation.objects.filter(slug=value).first()
-        )
-        if found is None:
-            raise forms.ValidationError(
-                _("Aucune organisation de l'annuaire ne correspond à « %(v)s ».") % {"v": value}
-            )
-        return found
-
-
 class MemberUpdateForm(forms.Form):
     lots = LotsField(
         label=_("Lots exécutés"),
@@ -89,6 +50,17 @@ class MemberUpdateForm(forms.Form):
     def __init__(self, *args: Any, consortium: Consortium, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["lots"].queryset = _lots(consortium)  # type: ignore[attr-defined]
+
+
+class MemberAddForm(MemberUpdateForm):
+    organisation = OrganisationField(
+        label=_("Organisation à inviter (SIREN ou adresse de sa page dans l'annuaire)")
+    )
+    field_order = ["organisation", "lots", "share_percent"]
+
+    def __init__(self, *args: Any, consortium: Consortium, **kwargs: Any) -> None:
+        super().__init__(*args, consortium=consortium, **kwargs)
+        self.fields["lots"].label = _("Lots qu'elle exécuterait")
 
 
 class ChecklistAddForm(forms.Form):

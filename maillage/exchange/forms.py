@@ -187,25 +187,32 @@ class RejectForm(forms.Form):
     )
 
 
-class SupplierAddForm(forms.Form):
-    organisation = forms.CharField(
-        label=_("Ajouter une coopérative (SIREN ou adresse de sa page dans l'annuaire)"),
-        max_length=120,
-    )
+class OrganisationField(forms.CharField):
+    """An organisation of the directory, given by its SIREN or by the address of its page."""
 
-    def clean_organisation(self) -> Organisation:
-        value = self.cleaned_data["organisation"].strip().rstrip("/").split("/")[-1]
-        siren = value.replace(" ", "")
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 120)
+        super().__init__(**kwargs)
+
+    def clean(self, value: Any) -> Organisation:  # type: ignore[override]
+        text = str(super().clean(value)).strip().rstrip("/").split("/")[-1]
+        siren = text.replace(" ", "")
         found = (
             Organisation.objects.filter(siren=siren).first()
             if siren.isdigit()
-            else Organisation.objects.filter(slug=value).first()
+            else Organisation.objects.filter(slug=text).first()
         )
         if found is None:
             raise forms.ValidationError(
-                _("Aucune organisation ne correspond à « %(v)s ».") % {"v": value}
+                _("Aucune organisation de l'annuaire ne correspond à « %(v)s ».") % {"v": text}
             )
         return found
+
+
+class SupplierAddForm(forms.Form):
+    organisation = OrganisationField(
+        label=_("Ajouter une coopérative (SIREN ou adresse de sa page dans l'annuaire)")
+    )
 
 
 class InterestedForm(forms.Form):
