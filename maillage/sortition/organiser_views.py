@@ -23,7 +23,18 @@ from .views import acting_user, organiser_convention, organisers_only, probabili
 @organisers_only
 def manage(request: HttpRequest, slug: str) -> HttpResponse:
     """The organisers' dashboard: each step, what it needs, and its action."""
-    convention = organiser_convention(request, slug)
+    return _manage_page(request, organiser_convention(request, slug))
+
+
+def _manage_page(
+    request: HttpRequest,
+    convention: Any,
+    *,
+    announce_form: AnnounceForm | None = None,
+    seed_form: SeedForm | None = None,
+) -> HttpResponse:
+    """The dashboard, with a refused form shown again as it was typed (status 400)."""
+    refused = announce_form is not None or seed_form is not None
     run = selectors.latest_run(convention)
     done = selectors.latest_done_run(convention)
     draw = getattr(convention, "draw", None)
@@ -37,8 +48,8 @@ def manage(request: HttpRequest, slug: str) -> HttpResponse:
         "quota_count": convention.quotas.count(),
         "publication": getattr(convention, "publication", None),
         "draw": draw,
-        "announce_form": AnnounceForm(),
-        "seed_form": SeedForm(),
+        "announce_form": announce_form or AnnounceForm(),
+        "seed_form": seed_form or SeedForm(),
         "panel": list(convention.volunteers.filter(seat__in=seated).order_by("full_name")),
         "declined": list(
             convention.volunteers.filter(seat=SeatStatus.DECLINED).order_by("full_name")
@@ -47,7 +58,7 @@ def manage(request: HttpRequest, slug: str) -> HttpResponse:
         "sync_max_pool": services.sync_max_pool(),
         "Status": ConventionStatus,
     }
-    return render(request, "sortition/manage.html", context)
+    return render(request, "sortition/manage.html", context, status=400 if refused else 200)
 
 
 @organisers_only
@@ -210,7 +221,7 @@ def announce(request: HttpRequest, slug: str) -> HttpResponse:
     form = AnnounceForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Indiquez la source du hasard et la date de l'événement public."))
-        return redirect("sortition:manage", slug=slug)
+        return _manage_page(request, convention, announce_form=form)
     return _step(
         request,
         slug,
@@ -231,7 +242,7 @@ def draw(request: HttpRequest, slug: str) -> HttpResponse:
     form = SeedForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Saisissez la graine issue de l'événement public."))
-        return redirect("sortition:manage", slug=slug)
+        return _manage_page(request, convention, seed_form=form)
     return _step(
         request,
         slug,

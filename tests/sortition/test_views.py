@@ -157,6 +157,13 @@ def test_organiser_journey_through_the_pages(client):
     assert "Annoncez d'abord la source du hasard" in text(response)
     convention.refresh_from_db()
     assert convention.status == ConventionStatus.PUBLISHED
+    # A refused announcement comes back with what was typed, and nothing is announced.
+    typed = "Les cinq numéros du tirage public, séparés par des tirets"
+    refused = client.post(url("announce", convention), {"source": typed, "event_at": "demain"})
+    assert refused.status_code == 400
+    assert typed in text(refused)
+    convention.refresh_from_db()
+    assert convention.status == ConventionStatus.PUBLISHED
     record = client.get(url("run-record", convention, run.pk))
     assert json.loads(record.content)["versions"]["highspy"]
 
